@@ -1,0 +1,24 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PY := .venv/bin/python
+export OMP_NUM_THREADS ?= 1
+export HF_HUB_OFFLINE ?= 1
+
+.PHONY: setup run test test-fast bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+run: setup
+	@$(PY) -m assistant
+
+test: setup
+	$(PY) -m pytest -q tests
+
+test-fast: setup
+	$(PY) -m pytest -q -m "not slow" tests
+
+bench: setup
+	$(PY) -m assistant bench
+
+clean:
+	rm -rf .venv .pytest_cache

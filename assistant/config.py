@@ -1,0 +1,101 @@
+"""The user's configuration: ~/.config/maestro/config.yaml (or $MAESTRO_CONFIG), validated into a frozen dataclass.
+
+Every key is optional; an unknown key or a value of the wrong type is one clear line naming the key and the file.
+"""
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant import paths
+from assistant.errors import UserError
+
+
+@dataclass(frozen=True)
+class Config:
+    asr_backend: str = "openai-whisper"
+    """"openai-whisper" (default) or "faster-whisper"."""
+    asr_model: str = "tiny.en"
+    """A Whisper model name ("tiny.en", "base") or a path to weights."""
+    asr_window: str = "full"
+    """"full" encodes Whisper's 30 s window; "short" encodes only the utterance's length."""
+    wake_phrase: str | None = None
+    """When set ("maestro"), hands-free commands must start with it; typed ones never need it."""
+    voice_replies: bool = True
+    """Speak replies with the local neural voice."""
+    input_device: str | int | None = None
+    """sounddevice input device name or index; None for the default microphone."""
+    output_device: str | int | None = None
+    """sounddevice output device name or index; None for the default speaker."""
+    output_latency_s: float = 0.2
+    """Output stream latency; below 0.2 s the null sinks here underrun."""
+    soundfont: str | None = None
+    """A General MIDI SoundFont (.sf2); None picks FluidR3_GM, then pretty_midi's TimGM6mb."""
+    library_dir: str | None = None
+    """Where saved pieces go; None means <data dir>/library."""
+    volume: int = 80
+    """Start-up playback volume, 0-100."""
+
+    def library_path(self) -> Path:
+        return Path(self.library_dir).expanduser() if self.library_dir else paths.data_dir() / "library"
+
+
+CHOICES = {"asr_backend": ("openai-whisper", "faster-whisper"), "asr_window": ("full", "short")}
+
+
+def _accepts(hint: object, value: object) -> bool:
+    options = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    for option in options:
+        if option is type(None) and value is None:
+            return True
+        if option is float and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return True
+        if option is int and isinstance(value, int) and not isinstance(value, bool):
+            return True
+        if option in (str, bool) and type(value) is option:
+            return True
+    return False
+
+
+def from_mapping(raw: object, source: str) -> Config:
+    """Validate a parsed YAML document into a Config; `source` names the file in error messages."""
+    if raw is None:
+        return Config()
+    if not isinstance(raw, dict):
+        raise UserError(f"{source}: the config must be a mapping of keys to values")
+    hints = typing.get_type_hints(Config)
+    fields = {f.name for f in dataclasses.fields(Config)}
+    for key, value in raw.items():
+        if key not in fields:
+            raise UserError(f"{source}: unknown key '{key}' (known: {', '.join(sorted(fields))})")
+        if not _accepts(hints[key], value):
+            raise UserError(f"{source}: '{key}' has the wrong type ({type(value).__name__}: {value!r})")
+        if key in CHOICES and value not in CHOICES[key]:
+            raise UserError(f"{source}: '{key}' must be one of {', '.join(CHOICES[key])}, not {value!r}")
+    config = Config(**raw)
+    if not 0 <= config.volume <= 100:
+        raise UserError(f"{source}: 'volume' must be between 0 and 100")
+    return config
+
+
+def load(path: Path | None = None) -> Config:
+    """Read the config file; a missing file gives the defaults."""
+    import yaml
+
+    path = path or paths.config_file()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: cannot read the config file ({exc.__class__.__name__})") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise UserError(f"{path}: the config is not valid YAML{where}") from None
+    return from_mapping(raw, str(path))

@@ -1,0 +1,3 @@
+"""The music: the Piece model, composing from YAML styles, rendering, editing, analysis and export.
+
+Never imports `assistant`."""

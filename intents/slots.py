@@ -1,0 +1,190 @@
+"""Slot extraction by rules and lexicons over normalised text (intents.numbers.normalise)."""
+from __future__ import annotations
+
+import re
+
+from intents import lexicon
+from intents.model import Slots
+
+KEY = re.compile(r"\b([A-G][#b]?) (major|minor)\b")
+MODE_ONLY = re.compile(r"\b(?:to|it|in|a|more|into)\s+(major|minor)\b(?!\s*(?:change|problem|issue))")
+BPM = re.compile(r"\b(\d{2,3})\s*(?:bpm|beats per minute|beats a minute|b p m)\b|\btempo (?:to |of |at )?(\d{2,3})\b"
+                 r"|\b(?:at|to) (\d{2,3})\b(?! (?:seconds?|minutes?|percent|semitones?|half))")
+FASTER = re.compile(r"\b(faster|quicker|speed (?:it |this |that )?up|more quickly|up the tempo|increase the tempo|"
+                    r"raise the tempo|pick up the pace|double time|double the (?:speed|tempo)|twice as fast)\b")
+SLOWER = re.compile(r"\b(slower|slow (?:it |this |that )?down|less fast|decrease the tempo|lower the tempo|"
+                    r"reduce the tempo|half (?:time|speed|the speed|the tempo|as fast)|more slowly)\b")
+FACTOR = ((re.compile(r"\b(twice as (?:fast|quick)|double (?:the )?(?:speed|tempo)|double time|2 times faster)\b"), 2.0),
+          (re.compile(r"\b(half (?:as fast|the speed|speed|the tempo|time))\b"), 0.5))
+PERCENT = re.compile(r"\b(\d{1,3}) ?(?:percent|%) (faster|slower)\b")
+SEMITONES = re.compile(r"\b(up|down|higher|lower|raise|lower)\b[^.]*?\b(?:by )?(\d{1,2}|a|an|one) ?"
+                       r"(semitones?|half ?steps?|half ?tones?|steps?|whole steps?|whole tones?|tones?|octaves?)\b")
+TRANSPOSE = re.compile(r"\b(?:transpose|shift|move|pitch)\b.*?\b(up|down)?\b.*?\b(\d{1,2}) ?(semitones?|half ?steps?)?\b")
+DURATION = re.compile(r"\b(\d+(?:\.\d+)?) ?(seconds?|secs?|s|minutes?|mins?)\b")
+TIME_SIG = re.compile(r"\b([2-9]) ?/ ?(4|8)\b|\b(3|6|4|2|5|7) (4|8) time\b|\b(waltz time|in 3|triple meter)\b")
+FORMAT_WORDS = r"(?:an? )?(?:wav|wave|flac|mp3|midi|mid)(?: files?)?"
+SAVE_NAME = re.compile(r"\b(?:save|store|keep|export|name|call|title)\b(?: (?:it|this one|that one|this|that|the song|the track|the piece))?"
+                       r"(?: (?:as|to|under|called|named))+ (?!" + FORMAT_WORDS + r"\b\s*$)(.+)$")
+VOLUME_ABS = re.compile(r"\b(?:volume|level)\b.*?\b(\d{1,3})\b|\b(\d{1,3}) ?(?:percent|%)\b")
+VOL_UP = re.compile(r"\b(louder|turn (?:it |this |the volume |the music )?up|volume up|increase the volume|raise the volume|pump it up|crank it)\b")
+VOL_DOWN = re.compile(r"\b(quieter|softer|turn (?:it |this |the volume |the music )?down|volume down|lower the volume|"
+                      r"decrease the volume|less loud|reduce the volume)\b")
+ADD_CUE = re.compile(r"\b(add|adding|with|put|throw|include|bring in|give it|give me|get|plus|layer|and some|need|want)\b")
+REMOVE_CUE = re.compile(r"\b(remove|take out|take away|drop|without|get rid of|mute|no more|lose|cut out|kill|delete|no)\b")
+REPLACE = re.compile(r"\b(?:replace|swap|switch|change|exchange|substitute)\b (?:the )?(.+?) \b(?:with|for|to|into|by)\b (?:an? |the |some )?(.+)")
+INSTEAD = re.compile(r"\b(?:use |play it on |try )?(?:an? |the |some )?(.+?) instead of (?:the )?(.+)")
+VARIATION = re.compile(r"\b(another one like (?:this|that|it)|something similar|similar one|a variation|variation|another version|"
+                       r"same (?:thing|style) but different|one more like (?:this|that)|more like this)\b")
+LONGER = re.compile(r"\b(longer|extend|lengthen|make it last longer|stretch it)\b")
+SHORTER = re.compile(r"\b(shorter|trim|shorten|cut it down|make it brief)\b")
+FIRST = re.compile(r"\b(first version|original version|the original|very first|version 1|go back to the start)\b")
+PREVIOUS = re.compile(r"\b(previous (?:song|piece|one|track|tune)|last (?:song|piece|track|tune)|the one before)\b")
+
+
+def _key(text: str) -> str | None:
+    m = KEY.search(text)
+    return f"{m.group(1)} {m.group(2)}" if m else None
+
+
+def _tempo(text: str) -> dict:
+    out: dict = {}
+    m = BPM.search(text)
+    if m:
+        value = int(next(g for g in m.groups() if g))
+        if 20 <= value <= 400:
+            out["tempo_bpm"] = value
+    if "tempo_bpm" not in out:
+        if FASTER.search(text):
+            out["tempo_change"] = "faster"
+        elif SLOWER.search(text):
+            out["tempo_change"] = "slower"
+        for pattern, factor in FACTOR:
+            if pattern.search(text):
+                out["tempo_factor"] = factor
+                out["tempo_change"] = "faster" if factor > 1 else "slower"
+        p = PERCENT.search(text)
+        if p:
+            pct = int(p.group(1)) / 100
+            out["tempo_factor"] = round(1 + pct if p.group(2) == "faster" else max(0.1, 1 - pct), 3)
+            out["tempo_change"] = p.group(2)
+    return out
+
+
+def _semitones(text: str) -> int | None:
+    m = SEMITONES.search(text)
+    if m:
+        n = 1 if m.group(2) in ("a", "an", "one") else int(m.group(2))
+        unit = m.group(3)
+        size = 12 if unit.startswith("octave") else 2 if ("whole" in unit or unit.startswith("tone")) else 1
+        return n * size * (-1 if m.group(1) in ("down", "lower") else 1)
+    m = TRANSPOSE.search(text)
+    if m and (m.group(3) or m.group(1)):
+        return int(m.group(2)) * (-1 if m.group(1) == "down" else 1)
+    return None
+
+
+def _duration(text: str) -> float | None:
+    if re.search(r"\b(?:a|1) minute and a half\b|\b1 and a half minutes?\b|\b90 seconds\b", text):
+        return 90.0
+    if re.search(r"\bhalf a minute\b", text):
+        return 30.0
+    total, found = 0.0, False
+    for m in DURATION.finditer(text):
+        total += float(m.group(1)) * (60 if m.group(2).startswith("m") else 1)
+        found = True
+    if not found and re.search(r"\b(?:a|one|1|a full|1 full) minute\b", text):
+        return 60.0
+    return total if found and total > 0 else None
+
+
+def _time_signature(text: str) -> str | None:
+    m = TIME_SIG.search(text)
+    if not m:
+        return None
+    if m.group(5):
+        return "3/4"
+    num, den = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    return f"{num}/{den}"
+
+
+def _things(text: str) -> list[lexicon.Match]:
+    """Instruments and parts mentioned, in order; instrument names win where both match."""
+    found = lexicon.find("instrument", text)
+    taken = [(m.start, m.end) for m in found]
+    for m in lexicon.find("part", text):
+        if not any(s < m.end and m.start < e for s, e in taken):
+            found.append(m)
+    return sorted(found, key=lambda m: m.start)
+
+
+def _add_remove(text: str, things: list[lexicon.Match]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    add, remove = [], []
+    for m in things:
+        before = text[:m.start]
+        cue_add = max((c.end() for c in ADD_CUE.finditer(before)), default=-1)
+        cue_rm = max((c.end() for c in REMOVE_CUE.finditer(before)), default=-1)
+        if cue_rm > cue_add:
+            remove.append(m.value)
+        elif cue_add >= 0:
+            add.append(m.value)
+    return tuple(dict.fromkeys(add)), tuple(dict.fromkeys(remove))
+
+
+def _replace(text: str) -> tuple[str, str] | None:
+    for pattern, order in ((REPLACE, (0, 1)), (INSTEAD, (1, 0))):
+        m = pattern.search(text)
+        if m:
+            a = lexicon.first("instrument", m.group(1)) or lexicon.first("part", m.group(1))
+            b = lexicon.first("instrument", m.group(2)) or lexicon.first("part", m.group(2))
+            if a and b and a != b:
+                pair = (a, b)
+                return (pair[order[0]], pair[order[1]])
+    return None
+
+
+def _filename(text: str) -> str | None:
+    m = SAVE_NAME.search(text)
+    if not m:
+        return None
+    name = re.sub(r"\b(?:as|in) " + FORMAT_WORDS + r"\b.*$|\b(?:please|thanks|thank you)\b.*$", "", m.group(1))
+    name = re.sub(r"^(?:the name |the title )", "", name).strip(" .'\"")
+    return name or None
+
+
+def _volume(text: str) -> dict:
+    m = VOLUME_ABS.search(text)
+    if m:
+        value = int(m.group(1) or m.group(2))
+        if 0 <= value <= 100:
+            return {"volume": value}
+    if VOL_UP.search(text):
+        return {"volume_change": "up"}
+    if VOL_DOWN.search(text):
+        return {"volume_change": "down"}
+    return {}
+
+
+def extract(text: str) -> Slots:
+    """All slots the normalised text states; which ones matter is the intent's business."""
+    things = _things(text)
+    add, remove = _add_remove(text, things)
+    replace = _replace(text)
+    volume = _volume(text)
+    level, parts = None, tuple(dict.fromkeys(m.value for m in things))
+    if parts and "volume_change" in volume and not re.search(r"\b(?:volume|music|everything)\b", text):
+        level = "louder" if volume.pop("volume_change") == "up" else "quieter"
+    key = _key(text)
+    mode = None if key else (MODE_ONLY.search(text).group(1) if MODE_ONLY.search(text) else None)
+    fmt = lexicon.first("format", text)
+    instruments = tuple(dict.fromkeys(m.value for m in lexicon.find("instrument", text)))
+    if replace:
+        add = tuple(a for a in add if a != replace[1])
+        remove = tuple(r for r in remove if r != replace[0])
+    return Slots(
+        genre=lexicon.first("genre", text), mood=lexicon.first("mood", text), key=key, mode=mode,
+        **_tempo(text), semitones=_semitones(text), duration_s=_duration(text),
+        duration_change="longer" if LONGER.search(text) else "shorter" if SHORTER.search(text) else None,
+        time_signature=_time_signature(text), instruments=instruments, add=add, remove=remove, replace=replace,
+        aspect=lexicon.first("aspect", text), filename=_filename(text), format=fmt, **volume, level_change=level, parts=parts if level else (),
+        variation=bool(VARIATION.search(text)),
+        target="first" if FIRST.search(text) else "previous" if PREVIOUS.search(text) else None)
