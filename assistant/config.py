@@ -8,7 +8,6 @@ import dataclasses
 import types
 import typing
 from dataclasses import dataclass
-from pathlib import Path
 
 from assistant import paths
 from assistant.errors import UserError
@@ -35,12 +34,9 @@ class Config:
     soundfont: str | None = None
     """A General MIDI SoundFont (.sf2); None picks FluidR3_GM, then pretty_midi's TimGM6mb."""
     library_dir: str | None = None
-    """Where saved pieces go; None means <data dir>/library."""
+    """Where saved pieces go; None means the session folder's library/."""
     volume: int = 80
     """Start-up playback volume, 0-100."""
-
-    def library_path(self) -> Path:
-        return Path(self.library_dir).expanduser() if self.library_dir else paths.data_dir() / "library"
 
 
 CHOICES = {"asr_backend": ("openai-whisper", "faster-whisper"), "asr_window": ("full", "short")}

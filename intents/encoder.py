@@ -23,7 +23,10 @@ def load():
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     import torch
     from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
     torch.set_num_threads(1)
     source = model_source()
     tokenizer = AutoTokenizer.from_pretrained(source)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
 from generators import styles
 from generators.compose.bass import bass_line
@@ -11,9 +12,10 @@ from generators.compose.harmony import chord_spans, sections
 from generators.compose.humanize import humanize
 from generators.compose.melody import melody_part
 from generators.compose.plan import Plan, Request, make_plan
-from generators.piece import Note, Piece, Track
+from generators.piece import ChordSpan, Note, Piece, Section, Track
+from generators.theory import Key
 
-__all__ = ["Request", "compose", "title_for"]
+__all__ = ["Context", "Request", "compose", "make_track", "title_for"]
 
 PAN = {"drums": 64, "bass": 64, "chords": 48, "melody": 80, "pad": 64}
 DISPLAY = {"lofi": "Lo-fi", "hiphop": "Hip-hop"}
@@ -36,8 +38,42 @@ def assign_instruments(plan: Plan, wanted: tuple[str, ...]) -> dict[str, str]:
     return parts
 
 
-def _shift(notes: list[Note], semitones: int, velocity: int) -> list[Note]:
-    return [Note(n.pitch + semitones, n.start, n.duration, max(1, min(127, n.velocity + velocity))) for n in notes]
+def _louder(notes: list[Note], velocity: int) -> list[Note]:
+    return [Note(n.pitch, n.start, n.duration, max(1, min(127, n.velocity + velocity))) for n in notes]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every part is written against: the style, the key, the harmony and the form."""
+
+    genre: styles.Genre
+    mood: styles.Mood
+    key: Key
+    chords: tuple[ChordSpan, ...]
+    sections: tuple[Section, ...]
+    bar_beats: float
+
+
+def make_part(role: str, ctx: Context, rng: random.Random) -> list[Note]:
+    """The notes of one part in the context's style (drums fall back to a pop groove in styles without drums)."""
+    g, m = ctx.genre, ctx.mood
+    if role == "drums":
+        return drum_part(g.drums or "pop", g.fill, ctx.sections, ctx.bar_beats, m.drums or 0.8)
+    if role == "bass":
+        return bass_line(g.bass, ctx.chords, ctx.key, rng)
+    if role == "melody":
+        return melody_part(ctx.key, ctx.chords, ctx.sections, ctx.bar_beats, g.melody_register + m.register,
+                           g.melody_density * m.density, g.melody_step, rng, 92 + m.velocity)
+    if role == "pad":
+        return _louder(comp_part("sustain", ctx.chords, rng, centre=55), -16)
+    return _louder(comp_part(g.comp, ctx.chords, rng), m.velocity // 2)
+
+
+def make_track(role: str, instrument: str, ctx: Context, rng: random.Random) -> Track:
+    notes = make_part(role, ctx, rng)
+    timing = 0.004 if role == "drums" else 0.01
+    program = 0 if role == "drums" else styles.instruments()[instrument]
+    return Track(instrument, role, program, humanize(notes, rng, ctx.genre.swing, timing=timing), pan=PAN[role])
 
 
 def compose(request: Request) -> Piece:
@@ -45,24 +81,12 @@ def compose(request: Request) -> Piece:
     rng = random.Random(plan.seed)
     genre, mood = plan.genre, plan.mood
     secs = sections(plan)
-    chords = chord_spans(plan, secs, rng)
-    bar = plan.meter[0] * 4 / plan.meter[1]
+    ctx = Context(genre, mood, plan.key, chord_spans(plan, secs, rng), secs, plan.meter[0] * 4 / plan.meter[1])
     parts = assign_instruments(plan, request.instruments)
-    programs = styles.instruments()
-    notes: dict[str, list[Note]] = {
-        "chords": comp_part(genre.comp, chords, rng),
-        "bass": bass_line(genre.bass, chords, plan.key, rng),
-        "melody": melody_part(plan.key, chords, secs, bar, genre.melody_register + mood.register,
-                              genre.melody_density * mood.density, genre.melody_step, rng, 92 + mood.velocity),
-    }
-    if "pad" in parts:
-        notes["pad"] = _shift(comp_part("sustain", chords, rng, centre=55), 0, -16)
-    notes["chords"] = _shift(notes["chords"], 0, mood.velocity // 2)
-    tracks = [Track(parts[role], role, programs[parts[role]], humanize(ns, rng, genre.swing), pan=PAN[role])
-              for role, ns in notes.items() if ns]
+    tracks = [make_track(role, parts[role], ctx, rng) for role in ("chords", "bass", "melody", "pad") if role in parts]
     if genre.drums and mood.drums > 0:
-        drums = drum_part(genre.drums, genre.fill, secs, bar, mood.drums)
-        tracks.insert(0, Track("drums", "drums", 0, humanize(drums, rng, genre.swing, timing=0.004), pan=64))
+        tracks.insert(0, make_track("drums", "drums", ctx, rng))
+    chords = ctx.chords
     request_pairs = tuple((k, str(v)) for k, v in vars(request).items() if v not in (None, ()))
     return Piece(title=title_for(genre.name, mood.name, plan.key.tonic), genre=genre.name, mood=mood.name,
                  key=plan.key, tempo_bpm=plan.tempo_bpm, beats_per_bar=plan.meter[0], beat_unit=plan.meter[1],

@@ -1,0 +1,73 @@
+"""`maestro ask [TEXT] [--audio FILE] [--session DIR] [--json] [--no-play]`: one turn of the conversation."""
+from __future__ import annotations
+
+import json
+import time
+
+from assistant.commands.common import load_config, readable_file, session_dir, understander, warn
+from assistant.errors import UserError
+
+MAX_TEXT = 2000
+
+
+def _text_from(args, config, timings) -> str:
+    if args.audio and args.text:
+        raise UserError("give either TEXT or --audio FILE, not both")
+    if args.audio:
+        from assistant.asr import load_recognizer
+        from assistant.audio.files import read_speech
+
+        audio = read_speech(readable_file(args.audio))
+        recognizer = load_recognizer(config)
+        t = time.perf_counter()
+        result = recognizer.transcribe(audio)
+        timings["asr"] = (time.perf_counter() - t) * 1000
+        return result.text
+    if args.text is None:
+        raise UserError("say what you want: maestro ask \"make a jazz tune\" (or --audio FILE)")
+    timings["asr"] = 0.0
+    return args.text
+
+
+def run(args) -> int:
+    from assistant import dialogue
+    from assistant.session import Session
+    from assistant.store import Store
+
+    t0 = time.perf_counter()
+    config = load_config()
+    timings: dict[str, float] = {}
+    text = " ".join(_text_from(args, config, timings).split())[:MAX_TEXT]
+    store = Store(session_dir(args.session))
+    session = Session(store, config)
+    for w in store.warnings:
+        warn(w)
+    understand = understander()
+    t = time.perf_counter()
+    intent = understand(text)
+    timings["intent"] = (time.perf_counter() - t) * 1000
+    t = time.perf_counter()
+    reply = dialogue.handle(intent, session, text)
+    timings["action"] = (time.perf_counter() - t) * 1000
+    timings["total"] = (time.perf_counter() - t0) * 1000
+    current = session.current()
+    if args.json:
+        print(json.dumps({"transcript": text, "intent": intent.name, "confidence": intent.confidence,
+                          "slots": intent.slots.to_json(), "reply": reply.text,
+                          "piece": current.to_json() if current else None,
+                          "timings_ms": {k: round(v, 1) for k, v in timings.items()}}), flush=True)
+    else:
+        print(reply.text, flush=True)
+    if reply.play and not args.no_play:
+        _play(reply.play, session.state.volume, config)
+    return 0
+
+
+def _play(path, volume: int, config) -> None:
+    from assistant.audio.player import play_file_blocking
+    from assistant.errors import DeviceError
+
+    try:
+        play_file_blocking(path, volume, config)
+    except DeviceError as exc:
+        warn(f"{exc}; the audio is at {path}")

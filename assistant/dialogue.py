@@ -1,0 +1,21 @@
+"""The dialogue manager: an Intent and the session in, a Reply out, the turn remembered in the store."""
+from __future__ import annotations
+
+import time
+
+from assistant.session import Session
+from assistant.skills import Reply, answer, chat, compose, library, playback
+from intents.model import Intent
+
+SKILLS = {
+    "generate": compose.generate, "modify": compose.modify, "undo": compose.undo, "redo": compose.redo,
+    "analyze": answer.analyze, "save": library.save,
+    "play": playback.play, "pause": playback.pause, "resume": playback.resume, "stop": playback.stop,
+    "volume": playback.volume, "help": chat.help_, "quit": chat.quit_, "unknown": chat.unknown,
+}
+
+
+def handle(intent: Intent, session: Session, transcript: str) -> Reply:
+    reply = SKILLS[intent.name](intent, session)
+    session.remember(transcript, intent.name, reply.text, time.time())
+    return reply

@@ -1,0 +1,76 @@
+"""The conversation's working state: the store, the current piece, and publishing new versions (render, master,
+save, move the timeline). Skills read and change the session; nothing else writes the store."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from assistant.config import Config
+from assistant.store import State, Store, Turn, VersionFiles
+from generators.piece import Piece
+
+
+@dataclass(frozen=True)
+class Current:
+    id: str
+    version: int
+    piece: Piece
+    files: VersionFiles
+
+    def to_json(self) -> dict:
+        p = self.piece
+        return {"id": self.id, "version": self.version, "title": p.title, "genre": p.genre, "mood": p.mood,
+                "key": p.key.name, "tempo_bpm": round(p.tempo_bpm, 2), "time_signature": p.time_signature,
+                "duration_s": round(p.duration_s, 2), "instruments": p.instruments(), "chords": p.chord_symbols(),
+                "audio_path": str(self.files.audio), "midi_path": str(self.files.midi)}
+
+
+class Session:
+    def __init__(self, store: Store, config: Config, player=None):
+        self.store = store
+        self.config = config
+        self.player = player
+        """An audio player (assistant.audio.player.Player) when one is running, else None."""
+        self.state: State = store.load()
+        self._loaded: dict[tuple[str, int], Piece] = {}
+
+    def piece_at(self, entry: tuple[str, int]) -> Current:
+        if entry not in self._loaded:
+            self._loaded[entry] = self.store.load_piece(*entry)
+        return Current(entry[0], entry[1], self._loaded[entry], self.store.files(*entry))
+
+    def current(self) -> Current | None:
+        entry = self.state.current
+        return self.piece_at(entry) if entry else None
+
+    def render(self, piece: Piece):
+        from generators.master import master
+        from generators.render import SAMPLE_RATE, render
+
+        return master(render(piece, self.config.soundfont), SAMPLE_RATE), SAMPLE_RATE
+
+    def publish(self, piece: Piece, new_piece: bool) -> Current:
+        """Render and store `piece` as a new piece or as the next version of the current one, and make it current."""
+        if new_piece or self.state.current is None:
+            piece_id, version = f"p{self.state.next_piece:04d}", 1
+            self.state = replace(self.state, next_piece=self.state.next_piece + 1)
+        else:
+            piece_id = self.state.current[0]
+            version = self.store.next_version(piece_id)
+        audio, rate = self.render(piece)
+        files = self.store.save_version(piece_id, version, piece, audio, rate)
+        self._loaded[(piece_id, version)] = piece
+        self.state = self.state.moved_to((piece_id, version))
+        return Current(piece_id, version, piece, files)
+
+    def go_to(self, cursor: int) -> Current:
+        self.state = replace(self.state, cursor=cursor)
+        return self.current()
+
+    def remember(self, user: str, intent: str, reply: str, at: float) -> None:
+        self.state = self.state.with_turn(Turn(user, intent, reply, at))
+        self.store.commit(self.state)
+
+    def library(self) -> Path:
+        """The configured library folder, else the session's own (the contract keeps the library in --session)."""
+        return Path(self.config.library_dir).expanduser() if self.config.library_dir else self.store.root / "library"

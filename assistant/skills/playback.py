@@ -1,0 +1,80 @@
+"""play, pause, resume, stop and volume. Without a running player (a one-shot `ask`), they say so."""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from assistant.session import Session
+from assistant.skills import Reply
+from assistant.skills.compose import NO_PIECE
+from intents.model import Intent
+
+AUDIO_EXT = (".wav", ".flac", ".ogg", ".mp3")
+STEP = 15
+NOT_PLAYING = "Nothing is playing right now."
+
+
+def _find_file(name: str, session: Session) -> Path | None:
+    candidate = Path(name).expanduser()
+    if candidate.suffix.lower() in AUDIO_EXT and candidate.is_file():
+        return candidate.resolve()
+    from assistant.skills.library import safe_name
+
+    stem = safe_name(name)
+    folder = session.library()
+    for ext in AUDIO_EXT:
+        if (folder / f"{stem}{ext}").is_file():
+            return folder / f"{stem}{ext}"
+    return None
+
+
+def _previous_piece(session: Session):
+    state = session.state
+    here = state.current[0] if state.current else None
+    for entry in reversed(state.timeline[: state.cursor]):
+        if entry[0] != here:
+            return session.piece_at(entry)
+    return None
+
+
+def play(intent: Intent, session: Session) -> Reply:
+    s = intent.slots
+    if s.filename:
+        path = _find_file(s.filename, session)
+        if path is None:
+            return Reply(f"I can't find '{s.filename}' in your library ({session.library()}) or as a file path.")
+        return Reply(f"Playing {path.name}.", play=path)
+    current = _previous_piece(session) if s.target == "previous" else session.current()
+    if current is None:
+        return Reply("There is no earlier piece." if s.target == "previous" else NO_PIECE)
+    return Reply(f"Playing {current.piece.title}, version {current.version}.", play=current.files.audio)
+
+
+def _control(name: str, done: str):
+    def skill(intent: Intent, session: Session) -> Reply:
+        if session.player is None or not session.player.active():
+            return Reply(NOT_PLAYING)
+        getattr(session.player, name)()
+        return Reply(done, control=name)
+    return skill
+
+
+pause = _control("pause", "Paused.")
+resume = _control("resume", "Resuming.")
+stop = _control("stop", "Stopped.")
+
+
+def volume(intent: Intent, session: Session) -> Reply:
+    s = intent.slots
+    now = session.state.volume
+    if s.volume is not None:
+        new = s.volume
+    elif s.volume_change:
+        new = now + (STEP if s.volume_change == "up" else -STEP)
+    else:
+        return Reply(f"The volume is {now}. Say \"volume 60\" or \"turn it up\".")
+    new = max(0, min(100, new))
+    session.state = replace(session.state, volume=new)
+    if session.player:
+        session.player.set_volume(new)
+    return Reply(f"Volume {new}.", control="volume")
