@@ -8,6 +8,7 @@ import dataclasses
 import types
 import typing
 from dataclasses import dataclass
+from pathlib import Path
 
 from assistant import paths
 from assistant.errors import UserError

@@ -1,0 +1,53 @@
+"""Speech to text: VAD first (no speech, no text), then Whisper with a music-domain prompt, then the guard."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.asr.guard import reject_reason
+
+DOMAIN_PROMPT = ("Maestro, make a lo-fi beat in C major at 120 BPM. Transpose up two semitones, F sharp minor, "
+                 "B flat major, add drums, saxophone, make it faster, pause, undo, what chords, save it as Sunday.")
+
+
+@dataclass(frozen=True)
+class Transcript:
+    text: str
+    """What was said; empty when there was no speech or the output was rejected."""
+    rejected: str | None = None
+    """Why Whisper's output was thrown away (a hallucination, no speech), or None."""
+    raw: str = ""
+    """Whisper's output before the guard."""
+    speech_s: float = 0.0
+
+
+class Recognizer:
+    def __init__(self, backend, prompt: str | None = DOMAIN_PROMPT, use_vad: bool = True):
+        self.backend = backend
+        self.prompt = prompt
+        self.use_vad = use_vad
+
+    def transcribe(self, audio: np.ndarray) -> Transcript:
+        from assistant.asr.vad import speech_only
+
+        speech = speech_only(audio) if self.use_vad else audio
+        if len(speech) < 1600:
+            return Transcript("", rejected="no speech")
+        decoded = self.backend.decode(speech, self.prompt)
+        reason = reject_reason(decoded)
+        if reason:
+            return Transcript("", rejected=reason, raw=decoded.text, speech_s=len(speech) / 16000)
+        return Transcript(decoded.text, raw=decoded.text, speech_s=len(speech) / 16000)
+
+
+def load_backend(backend: str, model: str, window: str = "full"):
+    from assistant.asr import backends, models
+
+    if backend == "faster-whisper":
+        return backends.FasterWhisper(models.faster_folder(model, model))
+    return backends.OpenAIWhisper(models.openai_checkpoint(model, model), window)
+
+
+def load_recognizer(config) -> Recognizer:
+    return Recognizer(load_backend(config.asr_backend, config.asr_model, config.asr_window))

@@ -1,0 +1,91 @@
+"""Two Whisper backends behind one method, decode(audio16k, prompt) → Decoded: openai-whisper (the default) and
+faster-whisper. openai-whisper can encode only the utterance's length ("short" window) instead of 30 s."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from assistant.asr.guard import Decoded
+
+TOKENS_PER_SECOND = 6
+MIN_SHORT_S = 3.0
+
+
+def cut_repeats(text: str) -> str:
+    """"make it faster. make it faster." → "make it faster." (the short window's decoder loops)."""
+    sentences = re.split(r"(?<=[.!?])\s+", text.strip())
+    out = []
+    for s in sentences:
+        if out and s.lower().strip(" .!?") == out[-1].lower().strip(" .!?"):
+            break
+        out.append(s)
+    words = " ".join(out).split()
+    for size in range(1, len(words) // 2 + 1):  # a phrase said twice in a row with no full stop
+        if words[-2 * size:-size] == words[-size:] and size >= 3:
+            words = words[:-size]
+            break
+    return " ".join(words)
+
+
+class OpenAIWhisper:
+    def __init__(self, checkpoint: str, window: str = "full"):
+        import torch
+        import whisper
+
+        torch.set_num_threads(1)
+        self.whisper = whisper
+        self.model = whisper.load_model(checkpoint, device="cpu")
+        self.english = self.model.dims.n_vocab < 51865
+        self.window = window
+        self._full_pos = self.model.encoder.positional_embedding
+
+    def _encode_short(self, mel):
+        """Encode only the frames the audio has, slicing the positional embedding to match."""
+        import torch.nn.functional as F
+
+        enc = self.model.encoder
+        x = F.gelu(enc.conv1(mel))
+        x = F.gelu(enc.conv2(x)).permute(0, 2, 1)
+        x = (x + self._full_pos[: x.shape[1]]).to(x.dtype)
+        for block in enc.blocks:
+            x = block(x)
+        return enc.ln_post(x)
+
+    def decode(self, audio: np.ndarray, prompt: str | None) -> Decoded:
+        import torch
+
+        w = self.whisper
+        options = dict(language="en" if self.english else "en", without_timestamps=True, fp16=False,
+                       temperature=0.0, prompt=prompt)
+        with torch.inference_mode():
+            if self.window == "short":
+                seconds = max(MIN_SHORT_S, len(audio) / w.audio.SAMPLE_RATE + 0.5)
+                frames = int(seconds * 100) // 2 * 2
+                mel = w.log_mel_spectrogram(w.pad_or_trim(audio, frames * 160), self.model.dims.n_mels)
+                features = self._encode_short(mel[None])
+                options["sample_len"] = int(TOKENS_PER_SECOND * seconds) + 8
+                result = w.decode(self.model, features, w.DecodingOptions(**options))[0]
+                text = cut_repeats(result.text)
+            else:
+                mel = w.log_mel_spectrogram(w.pad_or_trim(audio), self.model.dims.n_mels)
+                result = w.decode(self.model, mel[None], w.DecodingOptions(**options))[0]
+                text = result.text
+        return Decoded(text.strip(), result.no_speech_prob, result.avg_logprob, result.compression_ratio)
+
+
+class FasterWhisper:
+    def __init__(self, folder: str):
+        from faster_whisper import WhisperModel
+
+        self.model = WhisperModel(folder, device="cpu", compute_type="float32", cpu_threads=1)
+
+    def decode(self, audio: np.ndarray, prompt: str | None) -> Decoded:
+        segments, _ = self.model.transcribe(audio, language="en", beam_size=1, temperature=0.0,
+                                            initial_prompt=prompt, without_timestamps=True,
+                                            condition_on_previous_text=False, vad_filter=False)
+        segs = list(segments)
+        if not segs:
+            return Decoded("", 1.0, -2.0, 1.0)
+        return Decoded(" ".join(s.text.strip() for s in segs).strip(), max(s.no_speech_prob for s in segs),
+                       float(np.mean([s.avg_logprob for s in segs])), max(s.compression_ratio for s in segs))

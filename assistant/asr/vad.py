@@ -1,0 +1,27 @@
+"""Silero VAD (the ONNX model faster-whisper ships): where speech is, in 16 kHz audio."""
+from __future__ import annotations
+
+import numpy as np
+
+RATE = 16000
+
+
+def speech_spans(audio: np.ndarray, threshold: float = 0.5, min_silence_ms: int = 600,
+                 pad_ms: int = 200) -> list[tuple[int, int]]:
+    """(start, end) sample ranges of speech."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    options = VadOptions(threshold=threshold, min_silence_duration_ms=min_silence_ms, speech_pad_ms=pad_ms)
+    return [(s["start"], s["end"]) for s in get_speech_timestamps(audio, options)]
+
+
+def speech_only(audio: np.ndarray) -> np.ndarray:
+    """The speech in the audio joined with short gaps; empty when there is none (music, noise, silence)."""
+    spans = speech_spans(audio)
+    if not spans:
+        return np.zeros(0, np.float32)
+    gap = np.zeros(int(0.1 * RATE), np.float32)
+    parts = []
+    for s, e in spans:
+        parts += [audio[s:e], gap]
+    return np.concatenate(parts[:-1]).astype(np.float32)

@@ -1,0 +1,1 @@
+"""Audio in and out: devices, files, the microphone with its VAD, and the playback mixer."""

@@ -1,0 +1,154 @@
+"""The playback mixer: one sounddevice.OutputStream, a music voice and a speech voice, volume, ducking while
+maestro speaks or the user talks, pause/resume/stop, and a position clock. The callback never blocks."""
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+from assistant.audio import devices
+from assistant.errors import DeviceError
+
+RATE = 44100
+DUCK = 0.25
+MIN_LATENCY_S = 0.2
+
+
+class Voice:
+    """A buffer being played; `frames` grows while a streaming render fills it."""
+
+    def __init__(self, total: int):
+        self.buffer = np.zeros((total, 2), np.float32)
+        self.frames = 0
+        self.pos = 0
+
+    def feed(self, block: np.ndarray) -> None:
+        n = min(len(block), len(self.buffer) - self.frames)
+        self.buffer[self.frames:self.frames + n] = block[:n]
+        self.frames += n
+
+    def take(self, n: int) -> np.ndarray:
+        out = self.buffer[self.pos:min(self.pos + n, self.frames)]
+        self.pos += len(out)
+        return out
+
+    @property
+    def done(self) -> bool:
+        return self.pos >= len(self.buffer)
+
+
+class Player:
+    def __init__(self, device=None, latency_s: float = MIN_LATENCY_S, volume: int = 80):
+        self.device = device
+        self.latency = max(MIN_LATENCY_S, latency_s)
+        self.volume = volume / 100
+        self.music: Voice | None = None
+        self.speech: Voice | None = None
+        self.paused = False
+        self.ducked = False
+        self.failed: str | None = None
+        self.first_block_at: float | None = None
+        self._lock = threading.Lock()
+        self._stream = None
+
+    # --- stream ----------------------------------------------------------------------------------------------
+    def open(self) -> "Player":
+        sd = devices.sounddevice()
+        device = devices.output_device(self.device)
+        try:
+            self._stream = sd.OutputStream(samplerate=RATE, channels=2, dtype="float32", latency=self.latency,
+                                           device=device, callback=self._callback, finished_callback=self._finished)
+            self._stream.start()
+        except sd.PortAudioError as exc:
+            raise DeviceError(f"cannot open the audio output ({exc})") from None
+        return self
+
+    def close(self) -> None:
+        if self._stream is not None:
+            try:
+                self._stream.close()
+            except Exception:  # noqa: BLE001 - a dead server; nothing left to release
+                pass
+            self._stream = None
+
+    def _finished(self) -> None:
+        if self._stream is not None and not self._stream.closed and not self._stream.active:
+            self.failed = self.failed or "the audio output stopped"
+
+    def _callback(self, out, frames, timing, status) -> None:
+        out.fill(0)
+        with self._lock:
+            music, speech = self.music, self.speech
+            if music is not None and not self.paused:
+                chunk = music.take(frames)
+                gain = self.volume * (DUCK if (self.ducked or (speech and not speech.done)) else 1.0)
+                out[:len(chunk)] += chunk * gain
+                if len(chunk) and self.first_block_at is None:
+                    self.first_block_at = time.perf_counter()
+            if speech is not None:
+                chunk = speech.take(frames)
+                out[:len(chunk)] += chunk * min(1.0, self.volume + 0.2)
+
+    # --- control ---------------------------------------------------------------------------------------------
+    def play(self, audio: np.ndarray | None = None, total: int | None = None) -> Voice:
+        """Start music: a whole array, or an empty voice of `total` frames that the caller feeds while it plays."""
+        voice = Voice(total if audio is None else len(audio))
+        if audio is not None:
+            voice.feed(audio)
+        with self._lock:
+            self.music, self.paused, self.first_block_at = voice, False, None
+        return voice
+
+    def say(self, audio: np.ndarray) -> None:
+        voice = Voice(len(audio))
+        voice.feed(audio)
+        with self._lock:
+            self.speech = voice
+
+    def pause(self) -> None:
+        self.paused = True
+
+    def resume(self) -> None:
+        self.paused = False
+
+    def stop(self) -> None:
+        with self._lock:
+            self.music = None
+            self.speech = None
+
+    def duck(self, on: bool) -> None:
+        self.ducked = on
+
+    def set_volume(self, volume: int) -> None:
+        self.volume = max(0, min(100, volume)) / 100
+
+    def active(self) -> bool:
+        m = self.music
+        return m is not None and not m.done
+
+    def position(self) -> float | None:
+        m = self.music
+        return None if m is None else m.pos / RATE
+
+    def wait(self, poll: float = 0.05) -> None:
+        """Until the music and speech have played out, plus the output latency (the stream's tail)."""
+        while (self.active() and not self.paused) or (self.speech is not None and not self.speech.done):
+            if self._stream is None or not self._stream.active:
+                raise DeviceError("the audio output went away while playing")
+            time.sleep(poll)
+        time.sleep(self.latency + 0.05)
+
+
+def play_file_blocking(path: Path, volume: int, config) -> None:
+    """Play a file to its end through a fresh stream (a one-shot `maestro ask`)."""
+    from assistant.audio.files import read_music
+
+    audio = read_music(path, RATE)
+    player = Player(config.output_device, config.output_latency_s, volume).open()
+    try:
+        player.play(audio)
+        player.wait()
+    finally:
+        player.close()

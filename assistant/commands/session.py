@@ -1,0 +1,107 @@
+"""`maestro` (voice) and `maestro --text` (typed): the conversation, with music playing in the background."""
+from __future__ import annotations
+
+import threading
+
+from assistant.commands.common import load_config, session_dir, understander, warn
+from assistant.errors import DeviceError
+
+PROMPT = "you> "
+
+
+class Conversation:
+    def __init__(self, args):
+        from assistant.session import Session
+        from assistant.store import Store
+
+        self.config = load_config()
+        store = Store(session_dir(args.session))
+        self.player = self._player()
+        self.session = Session(store, self.config, self.player)
+        for w in store.warnings:
+            warn(w)
+        self.understand = understander()
+        self.done = threading.Event()
+
+    def _player(self):
+        from assistant.audio.player import Player
+
+        try:
+            return Player(self.config.output_device, self.config.output_latency_s, self.config.volume).open()
+        except DeviceError as exc:
+            warn(f"{exc}; music will be saved but not played")
+            return None
+
+    def turn(self, text: str) -> None:
+        from assistant import dialogue
+        from assistant.audio.files import read_music
+        from assistant.audio.player import RATE
+
+        intent = self.understand(text)
+        reply = dialogue.handle(intent, self.session, text)
+        print(f"maestro> {reply.text}", flush=True)
+        if reply.play and self.player:
+            try:
+                self.player.play(read_music(reply.play, RATE))
+            except Exception as exc:  # noqa: BLE001 - a bad file must not end the session
+                warn(f"cannot play {reply.play}: {exc}")
+        if reply.quit:
+            self.done.set()
+
+    def typed(self) -> None:
+        while not self.done.is_set():
+            try:
+                text = input(PROMPT)
+            except EOFError:
+                break
+            if text.strip():
+                self.turn(text)
+
+    def spoken(self, mic) -> None:
+        from assistant.asr import load_recognizer
+
+        recognizer = load_recognizer(self.config)
+        wake = (self.config.wake_phrase or "").lower()
+        print("Listening. Speak a request (or type one and press Enter).", flush=True)
+        threading.Thread(target=self.typed, daemon=True).start()
+        for utterance in mic.utterances(self.done.is_set):
+            if self.player:
+                self.player.duck(True)
+            heard = recognizer.transcribe(utterance)
+            if self.player:
+                self.player.duck(False)
+            text = heard.text
+            if not text or (wake and not text.lower().lstrip().startswith(wake)):
+                continue
+            print(f"heard> {text}", flush=True)
+            self.turn(text[len(wake):].lstrip(" ,.") if wake else text)
+
+    def close(self) -> None:
+        if self.player:
+            self.player.close()
+
+
+def run(args) -> int:
+    from assistant.audio.mic import Microphone
+
+    conv = Conversation(args)
+    try:
+        if args.text:
+            conv.typed()
+            return 0
+        try:
+            mic = Microphone(conv.config.input_device).open()
+        except DeviceError as exc:
+            warn(f"{exc}; type your requests instead")
+            conv.typed()
+            return 0
+        try:
+            conv.spoken(mic)
+        except DeviceError as exc:
+            warn(f"{exc}; carrying on typed")
+            conv.typed()
+        finally:
+            mic.close()
+    finally:
+        conv.close()
+    return 0

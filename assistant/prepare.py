@@ -1,0 +1,67 @@
+"""Model preparation for set-up (`python -m assistant.prepare`), with a progress display: Whisper weights converted
+into openai-whisper's cache, faster-whisper's base folder, the intent model trained if missing, librosa warmed."""
+from __future__ import annotations
+
+import sys
+import time
+
+
+def _whisper() -> str:
+    from assistant.asr import models
+
+    for name in ("tiny.en", "base"):
+        models.openai_checkpoint(name)
+        models.ct2_folder(name)
+    return "Whisper tiny.en and base ready in ~/.cache/whisper"
+
+
+def _intents() -> str:
+    from intents import train
+    from intents.classifier import default_model_path
+
+    path = default_model_path()
+    if path.exists():
+        return f"intent model up to date ({path.name})"
+    summary = train.train(path, log=lambda m: None)
+    return f"intent model trained: dev accuracy {summary['dev_accuracy']:.1%} in {summary['seconds']:.0f} s"
+
+
+def _librosa() -> str:
+    """Run each analysis path once so numba compiles and caches its kernels now, not on the first question."""
+    import tempfile
+    from pathlib import Path
+
+    from generators.analysis import analyze
+    from generators.compose import Request, compose
+    from generators.export import write_audio, write_score
+    from generators.master import master
+    from generators.render import SAMPLE_RATE, render
+
+    piece = compose(Request(genre="pop", seed=1, duration_s=12))
+    with tempfile.TemporaryDirectory() as tmp:
+        wav, mid = Path(tmp) / "warm.wav", Path(tmp) / "warm.mid"
+        write_audio(master(render(piece), SAMPLE_RATE), SAMPLE_RATE, wav)
+        write_score(piece, mid)
+        analyze(wav)
+        analyze(mid)
+    return "librosa warmed up"
+
+
+STEPS = (("Converting Whisper weights", _whisper), ("Training the intent classifier", _intents),
+         ("Warming up librosa", _librosa))
+
+
+def main() -> int:
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    for title, step in STEPS:
+        t = time.perf_counter()
+        with console.status(f"{title}…"):
+            done = step()
+        console.print(f"[green]✓[/] {done} [dim]({time.perf_counter() - t:.1f} s)[/]")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""A private PulseAudio server with a virtual microphone and speaker (../shared/notes/audio.md), for tests."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+
+class Pulse:
+    def __init__(self, runtime: Path):
+        self.runtime = runtime
+        self.env = {**os.environ, "PULSE_RUNTIME_PATH": str(runtime), "PULSE_SERVER": f"unix:{runtime}/native"}
+        self._tickers: list[subprocess.Popen] = []
+
+    @staticmethod
+    def available() -> bool:
+        return all(shutil.which(p) for p in ("pulseaudio", "pactl", "parec", "paplay"))
+
+    def start(self) -> "Pulse":
+        self.runtime.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["pulseaudio", "-n", "--daemonize=yes", "--exit-idle-time=-1", "--system=false",
+             f"--log-target=file:{self.runtime}/pulse.log", "-L", "module-native-protocol-unix",
+             "-L", "module-null-sink sink_name=speaker sink_properties=device.description=VirtualSpeaker",
+             "-L", "module-null-sink sink_name=micfeed sink_properties=device.description=MicFeed",
+             "-L", "module-remap-source master=micfeed.monitor source_name=mic "
+                   "source_properties=device.description=VirtualMic"],
+            env=self.env, check=True, capture_output=True, timeout=30)
+        for _ in range(100):
+            if subprocess.run(["pactl", "info"], env=self.env, capture_output=True).returncode == 0:
+                break
+            time.sleep(0.05)
+        subprocess.run(["pactl", "set-default-sink", "speaker"], env=self.env, check=True, capture_output=True)
+        subprocess.run(["pactl", "set-default-source", "mic"], env=self.env, check=True, capture_output=True)
+        for monitor in ("speaker.monitor", "micfeed.monitor"):  # keep the null sinks ticking in small blocks
+            self._tickers.append(subprocess.Popen(["parec", "--latency-msec=20", "-d", monitor], env=self.env,
+                                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        return self
+
+    def record_speaker(self, path: Path) -> subprocess.Popen:
+        """Start capturing what is played to the virtual speaker; stop with .terminate()."""
+        return subprocess.Popen(["parecord", "--latency-msec=50", "-d", "speaker.monitor", "--file-format=wav",
+                                 str(path)], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def speak_into_mic(self, wav: Path) -> subprocess.Popen:
+        return subprocess.Popen(["paplay", "--device=micfeed", str(wav)], env=self.env)
+
+    def stop(self) -> None:
+        for p in self._tickers:
+            p.terminate()
+            p.wait(timeout=5)
+        self._tickers.clear()
+        subprocess.run(["pulseaudio", "--kill"], env=self.env, capture_output=True, timeout=30)
