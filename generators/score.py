@@ -21,6 +21,8 @@ def to_dict(piece: Piece) -> dict:
 
 def from_dict(data: dict) -> Piece:
     """Raises KeyError, TypeError or ValueError on a malformed document."""
+    if not isinstance(data, dict):
+        raise TypeError("a score is a JSON object")
     if data.get("format") != FORMAT:
         raise ValueError(f"unknown score format {data.get('format')!r}")
     num, den = (int(x) for x in data["time_signature"].split("/"))

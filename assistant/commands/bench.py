@@ -1,0 +1,126 @@
+"""`maestro bench [--json] [--quick]`: speed and accuracy, measured here, warm-ups excluded; medians and p95.
+Results also go to bench/results/latest.json. Figures that are not measured yet are absent, never invented."""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+TARGETS = {"e2e_typed_first_note_ms": "≤ 150", "intent_accuracy": "≥ 0.97", "render_x_realtime": "≥ 50",
+           "compose_ms": "≤ 50", "first_audio_ms": "≤ 100", "rss_mb": "≤ 1200", "help_ms": "≤ 300"}
+
+
+def stats(samples: list[float]) -> dict:
+    s = sorted(samples)
+    return {"median": round(statistics.median(s), 2), "p95": round(s[min(len(s) - 1, int(0.95 * len(s)))], 2)}
+
+
+def timed(fn, runs: int) -> list[float]:
+    fn()  # warm-up
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def bench_help(runs: int) -> dict:
+    cmd = [sys.executable, "-m", "assistant", "--help"]
+    return stats(timed(lambda: subprocess.run(cmd, capture_output=True, check=True), runs))
+
+
+def bench_music(runs: int) -> dict:
+    from generators.compose import Request, compose
+    from generators.render import render, render_blocks
+
+    request = Request(genre="pop", mood="happy", duration_s=60, seed=1)
+    compose_ms = timed(lambda: compose(request), runs)
+    piece = compose(request)
+    render_ms = timed(lambda: render(piece), max(1, runs // 3))
+    first = timed(lambda: next(iter(render_blocks(compose(Request(genre="lofi", seed=2)), block_frames=2205))), runs)
+    return {"compose_ms": stats(compose_ms), "render_x_realtime": round(60000 / statistics.median(render_ms), 1),
+            "first_audio_ms": stats(first)}
+
+
+def bench_intents() -> tuple[dict, object]:
+    from intents.evaluate import evaluate
+    from intents.examples import load_heldout
+    from intents.understand import Understander
+
+    understand = Understander()
+    understand("warm up")
+    r = evaluate(understand, load_heldout())
+    return ({k: r[k] for k in ("intent_accuracy", "slot_accuracy", "oos_caught", "oos_false_reject", "intent_ms")},
+            understand)
+
+
+def bench_typed(understand, runs: int) -> dict:
+    """Typed request → first block of music: understanding, composing and the first 50 ms rendered."""
+    from generators.compose import Request, compose
+    from generators.render import render_blocks
+
+    def once():
+        s = understand("make a calm lo fi beat in a minor").slots
+        piece = compose(Request(genre=s.genre, mood=s.mood, key=s.key))
+        next(iter(render_blocks(piece, block_frames=2205)))
+    return stats(timed(once, runs))
+
+
+def bench_analysis(n: int) -> dict:
+    import tempfile
+
+    from generators import styles
+    from generators.analysis import analyze_audio
+    from generators.compose import Request, compose
+    from generators.export import write_audio
+    from generators.master import master
+    from generators.render import SAMPLE_RATE, render
+
+    tempo_ok = key_ok = 0
+    genres = styles.GENRES[:n]
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, g in enumerate(genres):
+            piece = compose(Request(genre=g, seed=500 + i, duration_s=30))
+            path = Path(tmp) / f"{g}.wav"
+            write_audio(master(render(piece), SAMPLE_RATE), SAMPLE_RATE, path)
+            a = analyze_audio(path)
+            tempo_ok += bool(a.tempo_bpm) and abs(a.tempo_bpm - piece.tempo_bpm) / piece.tempo_bpm <= 0.02
+            key_ok += a.key == piece.key.name
+    return {"analysis_tempo_accuracy": round(tempo_ok / len(genres), 3),
+            "analysis_key_accuracy": round(key_ok / len(genres), 3), "analysis_pieces": len(genres)}
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    return {"cores": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
+            "date": time.strftime("%Y-%m-%d %H:%M")}
+
+
+def run(args) -> int:
+    runs = 5 if args.quick else 20
+    results: dict = {"machine": machine(), "help_ms": bench_help(runs)}
+    results.update(bench_music(runs))
+    intents, understand = bench_intents()
+    results.update(intents)
+    results["e2e_typed_first_note_ms"] = bench_typed(understand, runs)
+    results.update(bench_analysis(4 if args.quick else 16))
+    results["rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    out = Path("bench/results")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(results, indent=1))
+    if args.json:
+        print(json.dumps(results))
+        return 0
+    for key, value in results.items():
+        if key != "machine":
+            print(f"{key:28} {value}" + (f"   (target {TARGETS[key]})" if key in TARGETS else ""))
+    print(f"machine: {results['machine']}")
+    return 0

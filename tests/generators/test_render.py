@@ -1,0 +1,42 @@
+"""Every genre renders through FluidSynth to music at the asked tempo and key, -14 LUFS, under the ceiling."""
+import numpy as np
+import pytest
+
+from generators import styles
+from generators.analysis import analyze_audio
+from generators.compose import Request, compose
+from generators.export import write_audio
+from generators.master import loudness, master, true_peak
+from generators.render import SAMPLE_RATE, render, render_blocks
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize("genre", styles.GENRES)
+def test_genre_renders_as_asked(genre, tmp_path):
+    piece = compose(Request(genre=genre, seed=21, duration_s=20))
+    audio = master(render(piece), SAMPLE_RATE)
+    assert audio.shape == (round(20 * SAMPLE_RATE), 2)
+    assert np.sqrt(np.mean(audio ** 2)) > 0.01
+    assert loudness(audio, SAMPLE_RATE) == pytest.approx(-14, abs=1)
+    assert 20 * np.log10(true_peak(audio)) <= -0.9
+    path = tmp_path / f"{genre}.wav"
+    write_audio(audio, SAMPLE_RATE, path)
+    found = analyze_audio(path)
+    tempo_ok = min(abs(found.tempo_bpm * f - piece.tempo_bpm) for f in (0.5, 1, 2)) / piece.tempo_bpm < 0.04
+    key_near = piece.key.name in [found.key] + [k for k, _ in found.key_alternatives]
+    assert tempo_ok, (found.tempo_bpm, piece.tempo_bpm)
+    assert key_near, (found.key, found.key_alternatives, piece.key.name)
+
+
+def test_blocks_stream_the_same_audio():
+    piece = compose(Request(genre="lofi", seed=2, duration_s=6))
+    streamed = np.concatenate(list(render_blocks(piece, block_frames=2205)))
+    whole = render(piece)
+    assert streamed.shape == whole.shape
+    assert np.allclose(streamed, whole, atol=1e-3)
+
+
+def test_silence_is_left_alone():
+    silent = np.zeros((SAMPLE_RATE * 2, 2), np.float32)
+    assert not master(silent, SAMPLE_RATE).any()
