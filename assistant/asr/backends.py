@@ -2,8 +2,6 @@
 faster-whisper. openai-whisper can encode only the utterance's length ("short" window) instead of 30 s."""
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from assistant.asr.guard import Decoded
@@ -13,19 +11,15 @@ MIN_SHORT_S = 3.0
 
 
 def cut_repeats(text: str) -> str:
-    """"make it faster. make it faster." → "make it faster." (the short window's decoder loops)."""
-    sentences = re.split(r"(?<=[.!?])\s+", text.strip())
-    out = []
-    for s in sentences:
-        if out and s.lower().strip(" .!?") == out[-1].lower().strip(" .!?"):
-            break
-        out.append(s)
-    words = " ".join(out).split()
-    for size in range(1, len(words) // 2 + 1):  # a phrase said twice in a row with no full stop
-        if words[-2 * size:-size] == words[-size:] and size >= 3:
-            words = words[:-size]
-            break
-    return " ".join(words)
+    """The short window's decoder loops: "make it faster. make it faster. make it" → "make it faster.".
+    When the words are two or more copies of a phrase of at least two words (the last copy may be cut off),
+    one copy is kept; "stop stop stop" is left alone."""
+    words = text.split()
+    key = [w.lower().strip(".,!?") for w in words]
+    for period in range(2, len(words) // 2 + 1):
+        if all(key[i] == key[i % period] for i in range(len(key))):
+            return " ".join(words[:period])
+    return text.strip()
 
 
 class OpenAIWhisper:

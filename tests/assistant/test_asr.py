@@ -1,0 +1,80 @@
+import json
+
+import numpy as np
+import pytest
+import soundfile
+
+from assistant.asr.backends import cut_repeats
+from assistant.asr.guard import Decoded, reject_reason
+
+PHRASES = ["make a calm lo-fi beat in A minor", "add drums", "what key is this in", "save it as sunday"]
+
+
+@pytest.mark.parametrize("text", ["Thanks for watching!", "you", "...", "B-B-B-B-B-B", "♪♪♪"])
+def test_guard_rejects_hallucinations(text):
+    assert reject_reason(Decoded(text)) is not None
+
+
+def test_guard_keeps_commands_and_rejects_unsure_output():
+    assert reject_reason(Decoded("Make it faster.", 0.05, -0.3, 1.1)) is None
+    assert reject_reason(Decoded("Make it faster.", 0.9, -1.2, 1.1)) is not None
+    assert reject_reason(Decoded("la la la la la la la la", 0.1, -0.3, 3.0)) is not None
+
+
+def test_cut_repeats():
+    assert cut_repeats("Make it faster. Make it faster. Make it") == "Make it faster."
+    assert cut_repeats("add drums add drums add drums") == "add drums"
+    assert cut_repeats("stop stop stop") == "stop stop stop"
+    assert cut_repeats("play it") == "play it"
+
+
+@pytest.mark.slow
+def test_both_backends_agree_on_the_same_weights(speech):
+    from assistant.asr import Recognizer, load_backend
+    from assistant.audio.files import read_speech
+
+    openai = Recognizer(load_backend("openai-whisper", "tiny.en"))
+    faster = Recognizer(load_backend("faster-whisper", "tiny.en"))
+    for phrase in PHRASES:
+        audio = read_speech(speech(phrase))
+        a, b = openai.transcribe(audio).text, faster.transcribe(audio).text
+        assert a == b and a, (phrase, a, b)
+
+
+@pytest.mark.slow
+def test_transcribe_cli_and_no_text_from_music_or_noise(maestro, speech, tmp_path):
+    music = tmp_path / "music.wav"
+    assert maestro("generate", "--genre", "rock", "--seed", "2", "--duration", "8", "-o", str(music)).returncode == 0
+    noise = tmp_path / "noise.wav"
+    soundfile.write(str(noise), np.random.default_rng(0).normal(0, 0.1, 16000 * 4), 16000)
+    silence = tmp_path / "silence.wav"
+    soundfile.write(str(silence), np.zeros(16000 * 2), 16000)
+    files = [str(speech("add drums")), str(music), str(noise), str(silence)]
+    done = maestro("transcribe", "--json", *files)
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["file"] for r in rows] == files
+    assert "drums" in rows[0]["text"].lower()
+    assert [r["text"] for r in rows[1:]] == ["", "", ""]
+    assert set(rows[0]) >= {"file", "text", "duration_s", "asr_ms"}
+
+
+@pytest.mark.slow
+def test_spoken_request_through_ask(maestro, speech, tmp_path):
+    # an 8 kHz stereo copy: any rate and channel count must work
+    audio, rate = soundfile.read(str(speech("make a happy jazz tune")))
+    odd = tmp_path / "request.flac"
+    soundfile.write(str(odd), np.stack([audio[::2], audio[::2]], axis=1), rate // 2)
+    done = maestro("ask", "--audio", str(odd), "--json", "--no-play", "--session", str(tmp_path / "s"))
+    assert done.returncode == 0, done.stderr
+    r = json.loads(done.stdout)
+    assert r["intent"] == "generate" and r["piece"]["genre"] == "jazz", r
+    assert r["timings_ms"]["asr"] > 0
+
+
+@pytest.mark.slow
+def test_text_file_named_wav_is_refused(maestro, tmp_path):
+    fake = tmp_path / "fake.wav"
+    fake.write_text("hello, I am text")
+    done = maestro("ask", "--audio", str(fake), "--no-play", "--session", str(tmp_path / "s"))
+    assert done.returncode == 2 and "not a readable audio file" in done.stderr

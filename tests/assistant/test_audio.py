@@ -1,0 +1,123 @@
+"""Real PortAudio streams through a private PulseAudio: what maestro plays is captured from the virtual speaker,
+and piper speech played into the virtual microphone is heard by a running `maestro`."""
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+import soundfile
+
+from tests.conftest import ROOT
+
+pytestmark = [pytest.mark.slow, pytest.mark.audio]
+
+
+def test_ask_plays_through_the_speaker(pulse, maestro, tmp_path):
+    session = str(tmp_path / "s")
+    assert maestro("ask", "make a happy pop song for ten seconds", "--no-play", "--session", session).returncode == 0
+    capture = tmp_path / "cap.wav"
+    rec = pulse.record_speaker(capture)
+    time.sleep(0.5)
+    done = maestro("ask", "play it", "--session", session, env=pulse.env)
+    time.sleep(0.3)
+    rec.terminate()
+    rec.wait()
+    assert done.returncode == 0, done.stderr
+    audio, rate = soundfile.read(str(capture))
+    blocks = audio[: len(audio) // 4410 * 4410].reshape(-1, 4410, audio.shape[1])
+    heard = np.sqrt((blocks ** 2).mean(axis=(1, 2))) > 0.01
+    assert 9.0 <= heard.sum() * 0.1 <= 10.5  # ten seconds of music, all of it, nothing garbled into silence
+
+
+def test_no_audio_server_is_one_line_and_the_piece_is_kept(maestro, tmp_path):
+    env = {"PULSE_SERVER": "unix:/nonexistent/native"}
+    done = maestro("ask", "make a short jazz tune for five seconds", "--json", "--session", str(tmp_path / "s"),
+                   env=env)
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["piece"]["genre"] == "jazz"
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("maestro:")]
+    assert len(warnings) == 1 and "audio" in warnings[0] and "Traceback" not in done.stderr
+
+
+class Running:
+    """A `maestro` voice session with its output read line by line."""
+
+    def __init__(self, env, session):
+        self.proc = subprocess.Popen([sys.executable, "-m", "assistant", "--session", str(session)], cwd=ROOT,
+                                     env={**os.environ, **env}, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True)
+        self.lines: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def wait_for(self, fragment, timeout=120):
+        seen = []
+        end = time.time() + timeout
+        while time.time() < end:
+            try:
+                line = self.lines.get(timeout=1)
+            except queue.Empty:
+                continue
+            seen.append(line)
+            if fragment in line:
+                return seen
+        raise AssertionError(f"no {fragment!r} in {seen}")
+
+    def quiet_for(self, seconds):
+        seen = []
+        end = time.time() + seconds
+        while time.time() < end:
+            try:
+                seen.append(self.lines.get(timeout=0.5))
+            except queue.Empty:
+                pass
+        return seen
+
+    def close(self):
+        self.proc.stdin.write("quit\n")
+        self.proc.stdin.flush()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def test_spoken_requests_are_heard_and_music_and_noise_are_not(pulse, speech, tmp_path):
+    noise = tmp_path / "noise.wav"
+    soundfile.write(str(noise), np.random.default_rng(1).normal(0, 0.05, 22050 * 3).astype(np.float32), 22050)
+    music = tmp_path / "music.wav"
+    assert subprocess.run([sys.executable, "-m", "assistant", "generate", "--genre", "pop", "--duration", "6",
+                           "--seed", "4", "-o", str(music)], cwd=ROOT, capture_output=True).returncode == 0
+    app = Running(pulse.env, tmp_path / "s")
+    try:
+        app.wait_for("Listening")
+        for distraction in (music, noise):
+            pulse.speak_into_mic(distraction).wait()
+        assert not [l for l in app.quiet_for(8) if l.startswith(("heard>", "maestro>"))]
+        pulse.speak_into_mic(speech("make a calm jazz tune")).wait()
+        lines = app.wait_for("maestro>")
+        heard = next(l for l in lines if l.startswith("heard>"))
+        assert "jazz" in heard.lower()
+        assert "jazz" in lines[-1].lower()
+        pulse.speak_into_mic(speech("what key is this in")).wait()
+        assert "It's in" in app.wait_for("maestro>")[-1]
+    finally:
+        app.close()
+
+
+def test_without_a_microphone_the_session_is_typed(tmp_path):
+    env = {**os.environ, "PULSE_SERVER": "unix:/nonexistent/native"}
+    done = subprocess.run([sys.executable, "-m", "assistant", "--session", str(tmp_path / "s")], cwd=ROOT, env=env,
+                          input="make a calm folk song for five seconds\nwhat key is this in\nquit\n",
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "type your requests instead" in done.stderr
+    assert "Here is a calm folk piece" in done.stdout and "Goodbye." in done.stdout
