@@ -132,9 +132,9 @@ class Player:
         m = self.music
         return None if m is None else m.pos / RATE
 
-    def wait(self, poll: float = 0.05) -> None:
-        """Until the music and speech have played out, plus the output latency (the stream's tail)."""
-        while (self.active() and not self.paused) or (self.speech is not None and not self.speech.done):
+    def wait(self, poll: float = 0.05, music: bool = True) -> None:
+        """Until the speech (and the music, unless music=False) has played out, plus the output latency."""
+        while (music and self.active() and not self.paused) or (self.speech is not None and not self.speech.done):
             if self._stream is None or not self._stream.active:
                 raise DeviceError("the audio output went away while playing")
             time.sleep(poll)

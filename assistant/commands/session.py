@@ -22,6 +22,34 @@ class Conversation:
             warn(w)
         self.understand = understander()
         self.done = threading.Event()
+        self.speaker = self._speaker(args)
+        self._voices: list[threading.Thread] = []
+
+    def _speaker(self, args):
+        if args.quiet or not self.config.voice_replies or self.player is None:
+            return None
+        from assistant.audio.player import RATE
+        from assistant.tts import Speaker
+
+        try:
+            return Speaker(RATE)
+        except Exception as exc:  # noqa: BLE001 - without a voice, replies are text only
+            warn(f"no spoken replies ({exc})")
+            return None
+
+    def say(self, text: str) -> None:
+        """Speak in the background: listening and typing go on, and the music ducks under the voice."""
+        if self.speaker is None:
+            return
+
+        def speak():
+            try:
+                self.player.say(self.speaker.synthesize(text))
+            except Exception as exc:  # noqa: BLE001 - a failed voice must not end the session
+                warn(f"could not speak the reply ({exc.__class__.__name__})")
+        thread = threading.Thread(target=speak, daemon=True)
+        thread.start()
+        self._voices = [t for t in self._voices if t.is_alive()] + [thread]
 
     def _player(self):
         from assistant.audio.player import Player
@@ -40,6 +68,7 @@ class Conversation:
         intent = self.understand(text)
         reply = dialogue.handle(intent, self.session, text)
         print(f"maestro> {reply.text}", flush=True)
+        self.say(reply.text)
         if reply.play and self.player:
             try:
                 self.player.play(read_music(reply.play, RATE))
@@ -77,7 +106,15 @@ class Conversation:
             self.turn(text[len(wake):].lstrip(" ,.") if wake else text)
 
     def close(self) -> None:
+        for thread in self._voices:  # a voice still synthesizing must finish before the interpreter goes
+            thread.join(timeout=30)
         if self.player:
+            speech = self.player.speech
+            if speech is not None and not speech.done:  # let the goodbye finish
+                try:
+                    self.player.wait(music=False)
+                except DeviceError:
+                    pass
             self.player.close()
 
 

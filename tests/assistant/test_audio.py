@@ -121,3 +121,34 @@ def test_without_a_microphone_the_session_is_typed(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "type your requests instead" in done.stderr
     assert "Here is a calm folk piece" in done.stdout and "Goodbye." in done.stdout
+
+
+def test_replies_are_spoken_and_understandable(pulse, tmp_path):
+    capture = tmp_path / "voice.wav"
+    rec = pulse.record_speaker(capture)
+    time.sleep(0.5)
+    done = subprocess.run([sys.executable, "-m", "assistant", "--text", "--session", str(tmp_path / "s")], cwd=ROOT,
+                          env=pulse.env, input="what can you do\n", capture_output=True, text=True, timeout=300)
+    time.sleep(0.3)
+    rec.terminate()
+    rec.wait()
+    assert done.returncode == 0, done.stderr
+    from assistant.asr import Recognizer, load_backend
+    from assistant.audio.files import read_speech
+
+    heard = Recognizer(load_backend("openai-whisper", "tiny.en")).transcribe(read_speech(capture)).text.lower()
+    assert "music" in heard and "faster" in heard, heard
+
+
+def test_quiet_means_no_voice(pulse, tmp_path):
+    capture = tmp_path / "quiet.wav"
+    rec = pulse.record_speaker(capture)
+    time.sleep(0.5)
+    done = subprocess.run([sys.executable, "-m", "assistant", "--text", "--quiet", "--session", str(tmp_path / "s")],
+                          cwd=ROOT, env=pulse.env, input="what can you do\n", capture_output=True, text=True,
+                          timeout=300)
+    rec.terminate()
+    rec.wait()
+    assert done.returncode == 0
+    audio, _ = soundfile.read(str(capture))
+    assert np.abs(audio).max() < 0.01
