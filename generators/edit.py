@@ -8,7 +8,7 @@ import zlib
 
 from generators import styles
 from generators.compose import Context, Request, compose, make_track, title_for
-from generators.piece import ChordSpan, Note, Piece, Track
+from generators.piece import ChordSpan, Piece, Track
 from generators.theory import MODES, Chord, Key, diatonic_chord
 
 PART_ROLES = ("drums", "bass", "melody", "chords", "pad")
@@ -221,7 +221,3 @@ def set_duration(piece: Piece, seconds: float) -> Piece:
 def set_time_signature(piece: Piece, signature: str) -> Piece:
     return recompose(piece, time_signature=signature)
 
-
-def notes_of(piece: Piece, role: str) -> tuple[Note, ...]:
-    track = piece.track(role)
-    return track.notes if track else ()

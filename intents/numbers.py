@@ -12,7 +12,7 @@ NUMBER_WORDS = set(UNITS) | set(TENS) | {"hundred", "a", "and"}
 
 def _parse_run(words: list[str]) -> tuple[int, int] | None:
     """Parse the longest number at the start of `words`; returns (value, words used)."""
-    i, total, current, used = 0, 0, 0, 0
+    i, current, used = 0, 0, 0
     if words[:2] == ["a", "hundred"]:
         current, i = 100, 2
         used = 2
@@ -36,7 +36,7 @@ def _parse_run(words: list[str]) -> tuple[int, int] | None:
         used = i
     if not used:
         return None
-    return total + current, used
+    return current, used
 
 
 def _hundreds_shorthand(words: list[str]) -> tuple[int, int] | None:

@@ -43,7 +43,6 @@ class OpenAIWhisper:
         torch.set_num_threads(1)
         self.whisper = whisper
         self.model = whisper.load_model(checkpoint, device="cpu")
-        self.english = self.model.dims.n_vocab < 51865
         self.window = window
         encoder = self.model.encoder
         encoder.forward = lambda mel: _encode_any_length(encoder, mel)
@@ -52,7 +51,7 @@ class OpenAIWhisper:
         import torch
 
         w = self.whisper
-        options = dict(language="en" if self.english else "en", without_timestamps=True, fp16=False,
+        options = dict(language="en", without_timestamps=True, fp16=False,
                        temperature=0.0, prompt=prompt)
         with torch.inference_mode():
             if self.window == "short":

@@ -48,8 +48,6 @@ class Player:
         self.speech: Voice | None = None
         self.paused = False
         self.ducked = False
-        self.failed: str | None = None
-        self.first_block_at: float | None = None
         self._lock = threading.Lock()
         self._stream = None
 
@@ -59,7 +57,7 @@ class Player:
         device = devices.output_device(self.device)
         try:
             self._stream = sd.OutputStream(samplerate=RATE, channels=2, dtype="float32", latency=self.latency,
-                                           device=device, callback=self._callback, finished_callback=self._finished)
+                                           device=device, callback=self._callback)
             self._stream.start()
         except sd.PortAudioError as exc:
             raise DeviceError(f"cannot open the audio output ({exc})") from None
@@ -73,10 +71,6 @@ class Player:
                 pass
             self._stream = None
 
-    def _finished(self) -> None:
-        if self._stream is not None and not self._stream.closed and not self._stream.active:
-            self.failed = self.failed or "the audio output stopped"
-
     def _callback(self, out, frames, timing, status) -> None:
         out.fill(0)
         with self._lock:
@@ -85,8 +79,6 @@ class Player:
                 chunk = music.take(frames)
                 gain = self.volume * (DUCK if (self.ducked or (speech and not speech.done)) else 1.0)
                 out[:len(chunk)] += chunk * gain
-                if len(chunk) and self.first_block_at is None:
-                    self.first_block_at = time.perf_counter()
             if speech is not None:
                 chunk = speech.take(frames)
                 out[:len(chunk)] += chunk * min(1.0, self.volume + 0.2)
@@ -98,7 +90,7 @@ class Player:
         if audio is not None:
             voice.feed(audio)
         with self._lock:
-            self.music, self.paused, self.first_block_at = voice, False, None
+            self.music, self.paused = voice, False
         return voice
 
     def say(self, audio: np.ndarray) -> None:

@@ -1,5 +1,6 @@
 """`maestro bench [--json] [--quick]`: speed and accuracy, measured here, warm-ups excluded; medians and p95.
-Results also go to bench/results/latest.json. Figures that are not measured yet are absent, never invented."""
+Results also go to bench/results/latest.json. Figures that are not measured yet are absent, never invented:
+so far e2e_spoken_first_note_ms, startup_ms and the 20-turn session RSS."""
 from __future__ import annotations
 
 import json
@@ -97,6 +98,20 @@ def bench_analysis(n: int) -> dict:
             "analysis_key_accuracy": round(key_ok / len(genres), 3), "analysis_pieces": len(genres)}
 
 
+def bench_asr(quick: bool) -> dict:
+    """Latency (VAD + Whisper, from the end of the recorded speech) and WER per backend, model and window."""
+    from assistant.asr.evaluate import SETTINGS, measure, spoken_set
+
+    items = spoken_set(limit=20 if quick else None)
+    settings = SETTINGS[:3] if quick else SETTINGS
+    out = {}
+    for backend, model, window in settings:
+        m = measure((backend, model, window), items)
+        out[f"{backend}/{model}/{window}"] = m
+    return {"asr_ms": {k: {"median": v["median"], "p95": v["p95"]} for k, v in out.items()},
+            "asr_wer": {k: v["wer"] for k, v in out.items()}, "asr_utterances": len(items)}
+
+
 def machine() -> dict:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
@@ -112,6 +127,7 @@ def run(args) -> int:
     results.update(intents)
     results["e2e_typed_first_note_ms"] = bench_typed(understand, runs)
     results.update(bench_analysis(4 if args.quick else 16))
+    results.update(bench_asr(args.quick))
     results["rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     out = Path("bench/results")
     out.mkdir(parents=True, exist_ok=True)

@@ -8,15 +8,16 @@ import time
 from assistant.errors import UserError
 
 
-def _check(name, fn):
+def _check(fn) -> tuple[bool, str]:
+    """(works, what was found or what is wrong), with the time the check took."""
     t = time.perf_counter()
     try:
         detail = fn()
-        return True, name, f"{detail} ({(time.perf_counter() - t) * 1000:.0f} ms)", None
+        return True, f"{detail} ({(time.perf_counter() - t) * 1000:.0f} ms)"
     except UserError as exc:
-        return False, name, str(exc), None
+        return False, str(exc)
     except Exception as exc:  # noqa: BLE001 - doctor reports every failure
-        return False, name, f"{exc.__class__.__name__}: {exc}", None
+        return False, f"{exc.__class__.__name__}: {exc}"
 
 
 def _audio(kind):
@@ -95,7 +96,7 @@ def run(args) -> int:
     console = Console()
     problems = 0
     for name, fn, fix in CHECKS:
-        ok, _, detail, _ = _check(name, fn)
+        ok, detail = _check(fn)
         mark = "[green]ok[/]" if ok else "[red]missing[/]"
         console.print(f"{mark:>18}  [bold]{name}[/]: {detail}" + ("" if ok else f"\n{'':10}fix: [cyan]{fix}[/]"))
         problems += not ok

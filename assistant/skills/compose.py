@@ -23,7 +23,7 @@ def generate(intent: Intent, session: Session) -> Reply:
     return Reply(f"Here is {describe(piece)}.{picked(piece, request)}", play=current.files.audio)
 
 
-def _apply(piece, s, session):
+def _apply(piece, s):
     """The edits the slots ask for, in a sensible order; returns the new piece."""
     if s.variation:
         import random
@@ -80,7 +80,7 @@ def modify(intent: Intent, session: Session) -> Reply:
     if intent.slots.target == "first":
         return undo(intent, session)
     try:
-        piece = _apply(current.piece, intent.slots, session)
+        piece = _apply(current.piece, intent.slots)
     except edit.EditError as exc:
         return Reply(f"I can't do that: {exc}.")
     said = changes(current.piece, piece)
