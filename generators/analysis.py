@@ -145,7 +145,9 @@ def analyze_audio(path: Path) -> Analysis:
 
 def analyze_midi(path: Path) -> Analysis:
     """From the notes: the file's tempo and beats, key from duration-weighted pitch classes, chords per beat."""
-    import pretty_midi
+    from generators.libs import pretty_midi as load
+
+    pretty_midi = load()
 
     pm = pretty_midi.PrettyMIDI(str(path))
     duration = pm.get_end_time()

@@ -9,7 +9,9 @@ TICKS_PER_BEAT = 480
 
 
 def to_pretty_midi(piece: Piece):
-    import pretty_midi
+    from generators.libs import pretty_midi as load
+
+    pretty_midi = load()
 
     pm = pretty_midi.PrettyMIDI(initial_tempo=piece.tempo_bpm, resolution=TICKS_PER_BEAT)
     pm.time_signature_changes.append(pretty_midi.TimeSignature(piece.beats_per_bar, piece.beat_unit, 0.0))

@@ -49,21 +49,13 @@ def events(piece: Piece, sample_rate: int = SAMPLE_RATE) -> list[Event]:
     return out
 
 
-def _fluidsynth():
-    """pyfluidsynth prints where it found the library when $CI is set; stdout belongs to our JSON, so not there."""
-    import contextlib
-    import sys
-
-    with contextlib.redirect_stdout(sys.stderr):
-        import fluidsynth
-    return fluidsynth
-
-
 class Synth:
     """One FluidSynth instance with a SoundFont loaded (0.2 s), reused across renders."""
 
     def __init__(self, soundfont: Path, sample_rate: int = SAMPLE_RATE):
-        fluidsynth = _fluidsynth()
+        from generators.libs import fluidsynth as load
+
+        fluidsynth = load()
 
         self.sample_rate = sample_rate
         self.soundfont = soundfont

@@ -118,6 +118,6 @@ def instrument_name(program: int) -> str:
     for name, prog in instruments().items():
         if prog == program:
             return name
-    import pretty_midi
+    from generators.libs import pretty_midi
 
-    return pretty_midi.program_to_instrument_name(program).lower()
+    return pretty_midi().program_to_instrument_name(program).lower()

@@ -94,7 +94,7 @@ def train(out: Path, seed: int = 0, log=print) -> dict:
             opt.zero_grad()
             loss.backward()
             opt.step()
-            total += float(loss) * len(idx)
+            total += loss.item() * len(idx)
         log(f"epoch {epoch + 1}/{EPOCHS}: loss {total / len(order):.4f} ({time.perf_counter() - t0:.0f} s)")
     top.eval()
     # Fold the logit scale into the head so that inference is plain head(pooled).

@@ -30,6 +30,27 @@ def _text_from(args, config, timings) -> str:
 
 
 def run(args) -> int:
+    """Only the answer goes to stdout: anything a library prints while the turn runs goes to stderr."""
+    import contextlib
+    import sys
+
+    out = sys.stdout
+    with contextlib.redirect_stdout(sys.stderr):
+        reply, text, intent, current, timings, play = _turn(args)
+    if args.json:
+        print(json.dumps({"transcript": text, "intent": intent.name, "confidence": intent.confidence,
+                          "slots": intent.slots.to_json(), "reply": reply.text,
+                          "piece": current.to_json() if current else None,
+                          "timings_ms": {k: round(v, 1) for k, v in timings.items()}}), file=out, flush=True)
+    else:
+        print(reply.text, file=out, flush=True)
+    if play:
+        with contextlib.redirect_stdout(sys.stderr):
+            _play(*play)
+    return 0
+
+
+def _turn(args):
     from assistant import dialogue
     from assistant.session import Session
     from assistant.store import Store
@@ -50,17 +71,8 @@ def run(args) -> int:
     reply = dialogue.handle(intent, session, text)
     timings["action"] = (time.perf_counter() - t) * 1000
     timings["total"] = (time.perf_counter() - t0) * 1000
-    current = session.current()
-    if args.json:
-        print(json.dumps({"transcript": text, "intent": intent.name, "confidence": intent.confidence,
-                          "slots": intent.slots.to_json(), "reply": reply.text,
-                          "piece": current.to_json() if current else None,
-                          "timings_ms": {k: round(v, 1) for k, v in timings.items()}}), flush=True)
-    else:
-        print(reply.text, flush=True)
-    if reply.play and not args.no_play:
-        _play(reply.play, session.state.volume, config)
-    return 0
+    play = (reply.play, session.state.volume, config) if reply.play and not args.no_play else None
+    return reply, text, intent, session.current(), timings, play
 
 
 def _play(path, volume: int, config) -> None:

@@ -1,3 +1,4 @@
+import json
 import subprocess
 import sys
 
@@ -60,3 +61,19 @@ def test_generate_audio(maestro, tmp_path):
 def test_unwritable_output_is_one_line(maestro, tmp_path):
     done = maestro("generate", "--seed", "1", "--duration", "4", "-o", "/proc/nope/x.mid")
     assert done.returncode == 2 and "cannot write" in done.stderr
+
+
+@pytest.mark.slow
+def test_stdout_is_only_json_even_when_libraries_talk(maestro, tmp_path):
+    # pyfluidsynth prints to stdout when $CI is set; the contract allows nothing but the JSON there
+    env = {"CI": "true"}
+    session = str(tmp_path / "s")
+    for args in (["ask", "make a folk song for five seconds", "--json", "--no-play", "--session", session],
+                 ["ask", "export it as midi", "--json", "--no-play", "--session", session]):
+        done = maestro(*args, env=env)
+        assert done.returncode == 0, done.stderr
+        lines = done.stdout.splitlines()
+        assert len(lines) == 1 and json.loads(lines[0])["intent"] in ("generate", "save")
+    mid = next((tmp_path / "s" / "library").glob("*.mid"))
+    done = maestro("analyze", str(mid), "--json", env=env)
+    assert done.returncode == 0 and json.loads(done.stdout)["tempo_bpm"] > 0
