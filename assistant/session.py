@@ -33,6 +33,7 @@ class Session:
         """An audio player (assistant.audio.player.Player) when one is running, else None."""
         self.state: State = store.load()
         self._loaded: dict[tuple[str, int], Piece] = {}
+        self._streamed: Path | None = None
 
     def piece_at(self, entry: tuple[str, int]) -> Current:
         if entry not in self._loaded:
@@ -44,10 +45,20 @@ class Session:
         return self.piece_at(entry) if entry else None
 
     def render(self, piece: Piece):
+        """Mastered audio. With a player running, the piece starts playing while it renders."""
         from generators.master import master
         from generators.render import SAMPLE_RATE, render
 
+        if self.player is not None:
+            from assistant.audio.stream import play_while_rendering
+
+            return play_while_rendering(piece, self.player, self.config.soundfont), SAMPLE_RATE
         return master(render(piece, self.config.soundfont), SAMPLE_RATE), SAMPLE_RATE
+
+    def take_streamed(self) -> Path | None:
+        """The audio file of the version that started playing while it rendered in this turn, once."""
+        path, self._streamed = self._streamed, None
+        return path
 
     def publish(self, piece: Piece, new_piece: bool) -> Current:
         """Render and store `piece` as a new piece or as the next version of the current one, and make it current."""
@@ -59,6 +70,7 @@ class Session:
             version = self.store.next_version(piece_id)
         audio, rate = self.render(piece)
         files = self.store.save_version(piece_id, version, piece, audio, rate)
+        self._streamed = files.audio if self.player is not None else None
         self._loaded[(piece_id, version)] = piece
         self.state = self.state.moved_to((piece_id, version))
         return Current(piece_id, version, piece, files)

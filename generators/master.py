@@ -40,6 +40,13 @@ def limit(audio: np.ndarray, ceiling: float, sample_rate: int, release_s: float 
     return (audio * gain[:, None]).astype(np.float32)
 
 
+def preview_gain(head: np.ndarray, sample_rate: int, target: float = TARGET_LUFS, max_db: float = 12.0) -> float:
+    """The gain that brings the first seconds of a render to the target: for playing while the rest renders,
+    before the whole piece can be mastered. At most +max_db, so a quiet intro is not blown up."""
+    level = loudness(head, sample_rate)
+    return 1.0 if not np.isfinite(level) else float(10 ** (min(max_db, target - level) / 20))
+
+
 def master(audio: np.ndarray, sample_rate: int, target: float = TARGET_LUFS,
            ceiling_dbtp: float = CEILING_DBTP) -> np.ndarray:
     """Gain to the target loudness, then limit so the true peak stays under the ceiling."""

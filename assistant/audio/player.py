@@ -34,6 +34,16 @@ class Voice:
         self.pos += len(out)
         return out
 
+    def replace_ahead(self, audio: np.ndarray, margin: int, fade: int = 2205) -> None:
+        """Swap in `audio` (same length) from `margin` frames past the play position, crossfading over `fade`
+        frames: the streamed preview becomes the final master without a gap. Call with the player's lock held."""
+        start = min(len(self.buffer), self.pos + margin)
+        end = min(len(self.buffer), start + fade)
+        ramp = np.linspace(0.0, 1.0, end - start, dtype=np.float32)[:, None]
+        self.buffer[start:end] = self.buffer[start:end] * (1 - ramp) + audio[start:end] * ramp
+        self.buffer[end:] = audio[end:len(self.buffer)]
+        self.frames = len(self.buffer)
+
     @property
     def done(self) -> bool:
         return self.pos >= len(self.buffer)
@@ -92,6 +102,12 @@ class Player:
         with self._lock:
             self.music, self.paused = voice, False
         return voice
+
+    def finish(self, voice: Voice, audio: np.ndarray, margin_s: float = 0.5) -> None:
+        """Replace what `voice` has not played yet with `audio`, if it is still the music playing."""
+        with self._lock:
+            if self.music is voice:
+                voice.replace_ahead(audio, int((margin_s + self.latency) * RATE))
 
     def say(self, audio: np.ndarray) -> None:
         voice = Voice(len(audio))

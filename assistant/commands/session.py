@@ -69,7 +69,8 @@ class Conversation:
         reply = dialogue.handle(intent, self.session, text)
         print(f"maestro> {reply.text}", flush=True)
         self.say(reply.text)
-        if reply.play and self.player:
+        streamed = self.session.take_streamed()  # already playing: it started while it rendered
+        if reply.play and self.player and reply.play != streamed:
             try:
                 self.player.play(read_music(reply.play, RATE))
             except Exception as exc:  # noqa: BLE001 - a bad file must not end the session
