@@ -38,9 +38,12 @@ class Config:
     """Where saved pieces go; None means the session folder's library/."""
     volume: int = 80
     """Start-up playback volume, 0-100."""
+    generator: str = "symbolic"
+    """The music engine (generators.engine.ENGINES): "symbolic" composes a score and renders it with FluidSynth."""
 
 
-CHOICES = {"asr_backend": ("openai-whisper", "faster-whisper"), "asr_window": ("full", "short")}
+CHOICES = {"asr_backend": ("openai-whisper", "faster-whisper"), "asr_window": ("full", "short"),
+           "generator": ("symbolic",)}
 
 
 def _accepts(hint: object, value: object) -> bool:

@@ -31,16 +31,18 @@ def _librosa() -> str:
     import tempfile
     from pathlib import Path
 
+    from generators import engine
     from generators.analysis import analyze
-    from generators.compose import Request, compose
+    from generators.compose import Request
     from generators.export import write_audio, write_score
     from generators.master import master
-    from generators.render import SAMPLE_RATE, render
+    from generators.render import SAMPLE_RATE
 
-    piece = compose(Request(genre="pop", seed=1, duration_s=12))
+    music = engine.get()
+    piece = music.compose(Request(genre="pop", seed=1, duration_s=12))
     with tempfile.TemporaryDirectory() as tmp:
         wav, mid = Path(tmp) / "warm.wav", Path(tmp) / "warm.mid"
-        write_audio(master(render(piece), SAMPLE_RATE), SAMPLE_RATE, wav)
+        write_audio(master(engine.render(music, piece), SAMPLE_RATE), SAMPLE_RATE, wav)
         write_score(piece, mid)
         analyze(wav)
         analyze(mid)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from assistant.config import Config
 from assistant.store import State, Store, Turn, VersionFiles
+from generators import engine
 from generators.piece import Piece
 
 
@@ -34,6 +35,8 @@ class Session:
         self.state: State = store.load()
         self._loaded: dict[tuple[str, int], Piece] = {}
         self._streamed: Path | None = None
+        self.engine = engine.get(config.generator)
+        """The music engine (generators.engine) the config names."""
 
     def piece_at(self, entry: tuple[str, int]) -> Current:
         if entry not in self._loaded:
@@ -46,14 +49,17 @@ class Session:
 
     def render(self, piece: Piece):
         """Mastered audio. With a player running, the piece starts playing while it renders."""
+        from generators.engine import render
         from generators.master import master
-        from generators.render import SAMPLE_RATE, render
+        from generators.render import SAMPLE_RATE
 
         if self.player is not None:
-            from assistant.audio.stream import play_while_rendering
+            from assistant.audio.stream import BLOCK, play_while_rendering
 
-            return play_while_rendering(piece, self.player, self.config.soundfont), SAMPLE_RATE
-        return master(render(piece, self.config.soundfont), SAMPLE_RATE), SAMPLE_RATE
+            blocks = self.engine.blocks(piece, self.config.soundfont, BLOCK)
+            frames = int(round(piece.duration_s * SAMPLE_RATE))
+            return play_while_rendering(blocks, frames, self.player), SAMPLE_RATE
+        return master(render(self.engine, piece, self.config.soundfont), SAMPLE_RATE), SAMPLE_RATE
 
     def take_streamed(self) -> Path | None:
         """The audio file of the version that started playing while it rendered in this turn, once."""

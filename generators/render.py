@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import numpy as np
 
@@ -149,7 +149,11 @@ def render_blocks(piece: Piece, soundfont: str | None = None, block_frames: int 
         POOL.release(synth)
 
 
+def join(blocks: Iterable[np.ndarray]) -> np.ndarray:
+    out = list(blocks)
+    return np.concatenate(out) if out else np.zeros((0, 2), np.float32)
+
+
 def render(piece: Piece, soundfont: str | None = None) -> np.ndarray:
     """The whole piece as raw float32 stereo at SAMPLE_RATE (not yet mastered)."""
-    blocks = list(render_blocks(piece, soundfont, block_frames=SAMPLE_RATE))
-    return np.concatenate(blocks) if blocks else np.zeros((0, 2), np.float32)
+    return join(render_blocks(piece, soundfont, block_frames=SAMPLE_RATE))

@@ -2,6 +2,8 @@
 the first seconds; when the whole piece is rendered and mastered, the rest of the playback switches to the master."""
 from __future__ import annotations
 
+from typing import Iterable
+
 import numpy as np
 
 from assistant.audio.player import RATE, Player
@@ -10,17 +12,16 @@ HEAD_S = 2.0
 BLOCK = 2205
 
 
-def play_while_rendering(piece, player: Player, soundfont: str | None = None) -> np.ndarray:
-    """Start `piece` on the player at once and return the mastered audio, whose unplayed part then plays."""
+def play_while_rendering(blocks: Iterable[np.ndarray], frames: int, player: Player) -> np.ndarray:
+    """Play raw blocks (44.1 kHz, `frames` in all) as they come and return the mastered whole, whose unplayed part
+    then replaces the preview."""
     from generators.master import CEILING_DBTP, master, preview_gain
-    from generators.render import SAMPLE_RATE, render_blocks
 
-    assert SAMPLE_RATE == RATE
-    voice = player.play(total=int(round(piece.duration_s * RATE)))
+    voice = player.play(total=frames)
     ceiling = 10 ** (CEILING_DBTP / 20)
     raw: list[np.ndarray] = []
     gain, fed = None, 0
-    for block in render_blocks(piece, soundfont, BLOCK):
+    for block in blocks:
         raw.append(block)
         if gain is None and sum(len(b) for b in raw) >= HEAD_S * RATE:
             gain = preview_gain(np.concatenate(raw), RATE)

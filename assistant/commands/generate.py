@@ -33,10 +33,10 @@ def _request(args):
 
 
 def run(args) -> int:
-    from generators.compose import compose
+    from generators import engine
     from generators.export import ExportError, format_of, write_audio, write_score
     from generators.master import master
-    from generators.render import SAMPLE_RATE, render
+    from generators.render import SAMPLE_RATE
     from generators.soundfont import SoundFontMissing
 
     out = Path(args.output).expanduser()
@@ -46,12 +46,13 @@ def run(args) -> int:
         raise UserError(str(exc)) from None
     request = _request(args)
     config = load_config()
-    piece = compose(request)
+    music = engine.get(config.generator)
+    piece = music.compose(request)
     try:
         if fmt in ("mid", "json"):
             write_score(piece, out)
         else:
-            write_audio(master(render(piece, config.soundfont), SAMPLE_RATE), SAMPLE_RATE, out)
+            write_audio(master(engine.render(music, piece, config.soundfont), SAMPLE_RATE), SAMPLE_RATE, out)
     except (ExportError, SoundFontMissing) as exc:
         raise UserError(str(exc)) from None
     print(f"{piece.title}: {piece.key.name}, {piece.tempo_bpm:g} BPM, {piece.time_signature}, "

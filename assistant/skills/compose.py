@@ -5,7 +5,7 @@ from assistant.session import Session
 from assistant.skills import Reply
 from assistant.skills.describe import changes, describe, picked
 from generators import edit
-from generators.compose import Request, compose
+from generators.compose import Request
 from generators.theory import Key
 from intents.model import Intent
 
@@ -16,7 +16,7 @@ def generate(intent: Intent, session: Session) -> Reply:
     s = intent.slots
     request = Request(genre=s.genre, mood=s.mood, key=s.key or None, tempo_bpm=s.tempo_bpm, duration_s=s.duration_s,
                       time_signature=s.time_signature, instruments=s.instruments)
-    piece = compose(request)
+    piece = session.engine.compose(request)
     if s.mode and not s.key:
         piece = edit.change_mode(piece, s.mode)
     current = session.publish(piece, new_piece=True)
@@ -79,6 +79,9 @@ def modify(intent: Intent, session: Session) -> Reply:
         return Reply(NO_PIECE)
     if intent.slots.target == "first":
         return undo(intent, session)
+    if not session.engine.edits_score:
+        return Reply(f"The {session.engine.name} engine makes audio, not a score, so I can't edit it note by note. "
+                     "Ask for a new piece instead.")
     try:
         piece = _apply(current.piece, intent.slots)
     except edit.EditError as exc:

@@ -5,12 +5,13 @@ from assistant.audio.player import RATE, Player, Voice
 from assistant.audio.stream import play_while_rendering
 from generators.compose import Request, compose
 from generators.master import TARGET_LUFS, loudness
+from generators.render import render_blocks
 
 
 def test_playback_starts_on_a_preview_and_continues_on_the_master():
     piece = compose(Request(genre="lofi", duration_s=8, seed=3))
     player = Player()  # never opened: nothing plays, so the position stays at the start
-    mastered = play_while_rendering(piece, player)
+    mastered = play_while_rendering(render_blocks(piece, block_frames=2205), 8 * RATE, player)
     assert len(mastered) == 8 * RATE and abs(loudness(mastered, RATE) - TARGET_LUFS) < 0.5
     voice = player.music
     assert voice.frames == len(voice.buffer) == len(mastered)
@@ -24,7 +25,7 @@ def test_playback_starts_on_a_preview_and_continues_on_the_master():
 def test_a_piece_shorter_than_the_head_plays_the_master():
     piece = compose(Request(genre="pop", duration_s=1.5, seed=1))
     player = Player()
-    mastered = play_while_rendering(piece, player)
+    mastered = play_while_rendering(render_blocks(piece), round(1.5 * RATE), player)
     assert np.array_equal(player.music.buffer, mastered)
 
 
