@@ -9,11 +9,15 @@ import numpy as np
 
 from generators.theory import FLAT_NAMES, SHARP_NAMES, key_from_pc
 
-# Temperley's (Kostka-Payne) key profiles: they punish out-of-scale notes harder than Krumhansl-Kessler's, which
-# on our renders mistook many keys for their dominant.
+# Temperley's (Kostka-Payne) key profiles: they punish out-of-scale notes harder than Krumhansl-Kessler's or edma's,
+# which on our renders mistook many keys for their dominant (32 renders: Temperley 28 right, Krumhansl 19, edma 19).
 MAJOR = np.array([0.748, 0.060, 0.488, 0.082, 0.670, 0.460, 0.096, 0.715, 0.104, 0.366, 0.057, 0.400])
 MINOR = np.array([0.712, 0.084, 0.474, 0.618, 0.049, 0.460, 0.105, 0.747, 0.404, 0.067, 0.133, 0.330])
 RATE = 22050
+HOP = 256
+CHROMA_HOP = 2048  # about 11 chroma frames a second: enough for chords on beats, cheap to separate
+SECTION_POOL = 5  # chroma frames per section feature: about half a second
+MIN_BEAT_PERIODICITY = 0.15
 MIDI_EXT = (".mid", ".midi")
 
 
@@ -29,6 +33,10 @@ class Analysis:
     chords: list[dict]
     loudness_lufs: float | None
     sections: list[dict] = field(default_factory=list)
+    brightness_hz: float | None = None
+    """Median spectral centroid: higher sounds brighter."""
+    rms_db: float | None = None
+    """Average level (RMS, dBFS): the energy."""
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -96,6 +104,45 @@ def fold_tempo(bpm: float) -> float:
     return bpm
 
 
+def _peak(ac: np.ndarray, lag: float, tol: float = 0.03) -> tuple[float, float]:
+    """(height, lag) of the autocorrelation's highest point within ±tol of `lag`, the lag interpolated."""
+    lo, hi = int(lag * (1 - tol)), min(len(ac) - 2, int(np.ceil(lag * (1 + tol))))
+    if lo < 1 or lo > hi:
+        return 0.0, lag
+    i = lo + int(np.argmax(ac[lo:hi + 1]))
+    a, b, c = ac[i - 1], ac[i], ac[i + 1]
+    shift = 0.5 * (a - c) / (a - 2 * b + c) if (a - 2 * b + c) < 0 else 0.0
+    return float(b), i + float(np.clip(shift, -0.5, 0.5))
+
+
+def metrical_fit(ac: np.ndarray, period: float) -> float:
+    """How well a beat period lines up with the music's periodicities: beats, half bars, bars and two bars."""
+    return sum(_peak(ac, k * period)[0] for k in (1, 2, 4, 8)) / 4
+
+
+def estimate_tempo(envelope: np.ndarray, frame_s: float) -> float | None:
+    """librosa's estimate, corrected for the slips of syncopated grooves (a dotted beat read as the beat: ×4/3,
+    ×3/2): that estimate and its metrical neighbours compete on the metrical fit; the winner is folded into
+    55-185 BPM and refined on the longest periodic lag it can see."""
+    import librosa
+
+    first = float(np.atleast_1d(librosa.feature.tempo(onset_envelope=envelope, hop_length=1, sr=1 / frame_s))[0])
+    if not first or not np.any(envelope):
+        return None
+    ac = librosa.autocorrelate(envelope - envelope.mean())
+    ac = ac / max(ac[0], 1e-9)
+    bpm = fold_tempo(max((first * r for r in (1, 2 / 3, 3 / 4, 4 / 3, 3 / 2)),
+                         key=lambda t: metrical_fit(ac, 60 / t / frame_s)))
+    period = 60 / bpm / frame_s
+    if _peak(ac, period)[0] < MIN_BEAT_PERIODICITY:
+        return None  # no steady beat to speak of (pads, rubato): saying so beats a number
+    for k in (8, 4, 2):
+        height, lag = _peak(ac, k * period, tol=0.01)
+        if height > 0.1:
+            return 60 / (lag / k * frame_s)
+    return bpm
+
+
 def _sections(features: np.ndarray, times: np.ndarray, duration: float) -> list[dict]:
     import librosa
 
@@ -114,6 +161,45 @@ def _sections(features: np.ndarray, times: np.ndarray, duration: float) -> list[
             for i in range(len(means))]
 
 
+def harmonic_chroma(y: np.ndarray) -> np.ndarray:
+    """Chroma of the harmonic part: the drums' broadband hits are median-filtered out of the constant-Q spectrum
+    first (on 32 renders: 28 keys right against 27 without; on the CQT it costs a third of an STFT separation)."""
+    import librosa
+
+    cqt = np.abs(librosa.cqt(y, sr=RATE, hop_length=CHROMA_HOP, fmin=librosa.note_to_hz("C1"), n_bins=252,
+                             bins_per_octave=36))
+    harmonic, _ = librosa.decompose.hpss(cqt, kernel_size=(9, 31))
+    return librosa.feature.chroma_cqt(C=harmonic, sr=RATE, hop_length=CHROMA_HOP, bins_per_octave=36)
+
+
+def _pooled(features: np.ndarray, width: int) -> np.ndarray:
+    cols = features.shape[1] // width * width
+    return features[:, :cols].reshape(features.shape[0], -1, width).mean(axis=2) if cols else features
+
+
+def _timbre(y: np.ndarray) -> tuple[float, float, np.ndarray]:
+    """(median spectral centroid in Hz, RMS level in dBFS, MFCCs): brightness, energy and timbre for sections."""
+    import librosa
+
+    spectrum = np.abs(librosa.stft(y, n_fft=2048, hop_length=CHROMA_HOP))
+    centroid = librosa.feature.spectral_centroid(S=spectrum, sr=RATE)[0]
+    rms = float(np.sqrt(np.mean(y ** 2)))
+    mfcc = librosa.feature.mfcc(S=librosa.power_to_db(librosa.feature.melspectrogram(S=spectrum ** 2, sr=RATE)),
+                                n_mfcc=13)
+    return float(np.median(centroid)), 20 * np.log10(max(rms, 1e-9)), mfcc
+
+
+def _beats(y: np.ndarray) -> tuple[float | None, np.ndarray]:
+    import librosa
+
+    envelope = librosa.onset.onset_strength(y=y, sr=RATE, hop_length=HOP)
+    tempo = estimate_tempo(envelope, HOP / RATE)
+    if not tempo:
+        return None, np.zeros(0)
+    return tempo, librosa.beat.beat_track(onset_envelope=envelope, sr=RATE, hop_length=HOP, bpm=tempo,
+                                          units="time")[1]
+
+
 def analyze_audio(path: Path) -> Analysis:
     import librosa
     import soundfile
@@ -124,23 +210,23 @@ def analyze_audio(path: Path) -> Analysis:
     duration = len(raw) / native
     y = librosa.resample(raw.mean(axis=1), orig_sr=native, target_sr=RATE) if native != RATE else raw.mean(axis=1)
     lufs = loudness(raw, native)
+    lufs = round(lufs, 2) if np.isfinite(lufs) else None
     if duration < 1.0 or not np.any(np.abs(y) > 1e-4):
-        return Analysis(str(path), round(duration, 3), None, [], None, 0.0, [], [],
-                        round(lufs, 2) if np.isfinite(lufs) else None)
-    tempo, beat_frames = librosa.beat.beat_track(y=y, sr=RATE)
-    tempo = float(np.atleast_1d(tempo)[0])
-    beats = librosa.frames_to_time(beat_frames, sr=RATE)
-    chroma = librosa.feature.chroma_cqt(y=y, sr=RATE)
+        return Analysis(str(path), round(duration, 3), None, [], None, 0.0, [], [], lufs)
+    tempo, beats = _beats(y)
+    chroma = harmonic_chroma(y)
     key, conf, alts = _key_fields(chroma.mean(axis=1))
+    beat_frames = librosa.time_to_frames(beats, sr=RATE, hop_length=CHROMA_HOP)
     beat_chroma = librosa.util.sync(chroma, beat_frames, aggregate=np.median)[:, :len(beat_frames)] \
         if len(beat_frames) else np.zeros((12, 0))
-    frame_times = librosa.frames_to_time(np.arange(chroma.shape[1]), sr=RATE)
-    mfcc = librosa.feature.mfcc(y=y, sr=RATE, n_mfcc=13)
-    feats = np.vstack([chroma, librosa.util.normalize(mfcc, axis=1)[:, :chroma.shape[1]]])
-    return Analysis(str(path), round(duration, 3), round(fold_tempo(tempo), 2) if tempo else None,
+    brightness, level, mfcc = _timbre(y)
+    n = min(chroma.shape[1], mfcc.shape[1])
+    pooled = _pooled(np.vstack([chroma[:, :n], librosa.util.normalize(mfcc[:, :n], axis=1)]), SECTION_POOL)
+    times = np.arange(pooled.shape[1]) * SECTION_POOL * CHROMA_HOP / RATE
+    return Analysis(str(path), round(duration, 3), round(tempo, 2) if tempo else None,
                     [round(float(b), 3) for b in beats], key, conf, alts,
-                    chords_over(beat_chroma, [float(b) for b in beats], duration),
-                    round(lufs, 2) if np.isfinite(lufs) else None, _sections(feats, frame_times, duration))
+                    chords_over(beat_chroma, [float(b) for b in beats], duration), lufs,
+                    _sections(pooled, times, duration), round(brightness, 1), round(level, 2))
 
 
 def analyze_midi(path: Path) -> Analysis:

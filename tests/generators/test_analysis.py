@@ -55,3 +55,23 @@ def test_cli_rejects_broken_files(maestro, tmp_path, content):
     done = maestro("analyze", str(bad))
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_brightness_and_energy(tmp_path):
+    t = np.arange(44100 * 4) / 44100
+    low = tmp_path / "low.wav"
+    soundfile.write(str(low), 0.5 * np.sin(2 * np.pi * 110 * t), 44100)
+    hiss = tmp_path / "hiss.wav"
+    soundfile.write(str(hiss), np.random.default_rng(0).normal(0, 0.05, len(t)), 44100)
+    a, b = analysis.analyze(low), analysis.analyze(hiss)
+    assert a.brightness_hz < 300 < 3000 < b.brightness_hz
+    assert a.rms_db == pytest.approx(20 * np.log10(0.5 / np.sqrt(2)), abs=0.5)
+
+
+def test_a_syncopated_groove_is_not_read_at_four_thirds(tmp_path):
+    # funk and latin grooves used to read as 4/3 of their tempo (96 → 129 BPM)
+    for genre, seed in (("funk", 21), ("latin", 714)):
+        piece = compose(Request(genre=genre, seed=seed, duration_s=20))
+        path = tmp_path / f"{genre}.wav"
+        write_audio(master(render(piece), SAMPLE_RATE), SAMPLE_RATE, path)
+        assert analysis.analyze(path).tempo_bpm == pytest.approx(piece.tempo_bpm, rel=0.02)

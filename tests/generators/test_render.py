@@ -12,13 +12,15 @@ from generators.render import SAMPLE_RATE, render, render_blocks
 pytestmark = pytest.mark.slow
 
 
-# librosa's tempo estimate locks onto 4/3 of the tempo in the syncopated funk and latin grooves and on the
-# pads of ambient (measured: 96 → 129 BPM, 64 → 123 BPM). Known and open; strict, so a fix shows as XPASS.
-TEMPO_UNSOLVED = {"ambient", "funk", "latin"}
+# Measured with the analyzer as it is: these styles read at double time (the eighth-note motion of a 3/4
+# classical piece, the offbeat skank of reggae). Strict, so a fix shows as XPASS.
+DOUBLE_TIME = {"classical", "reggae"}
+# No steady beat (pads, rubato strings): the analyzer says it found no tempo rather than guessing.
+BEATLESS = {"ambient", "cinematic"}
 
 
 @pytest.mark.parametrize("genre", [pytest.param(g, marks=pytest.mark.xfail(
-    g in TEMPO_UNSOLVED, reason="tempo estimate off by 4/3 or 2x on this style", strict=True)) for g in styles.GENRES])
+    g in DOUBLE_TIME, reason="tempo read at double time on this style", strict=True)) for g in styles.GENRES])
 def test_genre_renders_as_asked(genre, tmp_path):
     piece = compose(Request(genre=genre, seed=21, duration_s=20))
     audio = master(render(piece), SAMPLE_RATE)
@@ -26,13 +28,16 @@ def test_genre_renders_as_asked(genre, tmp_path):
     assert np.sqrt(np.mean(audio ** 2)) > 0.01
     assert loudness(audio, SAMPLE_RATE) == pytest.approx(-14, abs=1)
     assert 20 * np.log10(true_peak(audio)) <= -0.9
+    assert any(t.is_drum for t in piece.tracks) == bool(styles.genres()[genre].drums and styles.moods()[piece.mood].drums)
     path = tmp_path / f"{genre}.wav"
     write_audio(audio, SAMPLE_RATE, path)
     found = analyze_audio(path)
-    tempo_ok = min(abs(found.tempo_bpm * f - piece.tempo_bpm) for f in (0.5, 1, 2)) / piece.tempo_bpm < 0.04
-    key_near = piece.key.name in [found.key] + [k for k, _ in found.key_alternatives]
-    assert tempo_ok, (found.tempo_bpm, piece.tempo_bpm)
-    assert key_near, (found.key, found.key_alternatives, piece.key.name)
+    if genre in BEATLESS and found.tempo_bpm is None:
+        pass
+    else:
+        assert found.tempo_bpm == pytest.approx(piece.tempo_bpm, rel=0.02), found.tempo_bpm
+    top_two = [found.key] + [k for k, _ in found.key_alternatives[:1]]
+    assert piece.key.name in top_two, (found.key, found.key_alternatives, piece.key.name)
 
 
 def test_blocks_stream_the_same_audio():
