@@ -89,6 +89,13 @@ class Session:
         self.state = self.state.with_turn(Turn(user, intent, reply, at))
         self.store.commit(self.state)
 
+    @property
+    def remote(self):
+        """Control of a one-shot player in another process (assistant.audio.remote)."""
+        from assistant.audio.remote import Remote
+
+        return Remote(self.store.root)
+
     def library(self) -> Path:
         """The configured library folder, else the session's own (the contract keeps the library in --session)."""
         return Path(self.config.library_dir).expanduser() if self.config.library_dir else self.store.root / "library"

@@ -140,23 +140,31 @@ class Player:
         m = self.music
         return None if m is None else m.pos / RATE
 
+    def stream_alive(self) -> bool:
+        return self._stream is not None and self._stream.active
+
     def wait(self, poll: float = 0.05, music: bool = True) -> None:
         """Until the speech (and the music, unless music=False) has played out, plus the output latency."""
         while (music and self.active() and not self.paused) or (self.speech is not None and not self.speech.done):
-            if self._stream is None or not self._stream.active:
+            if not self.stream_alive():
                 raise DeviceError("the audio output went away while playing")
             time.sleep(poll)
         time.sleep(self.latency + 0.05)
 
 
-def play_file_blocking(path: Path, volume: int, config) -> None:
-    """Play a file to its end through a fresh stream (a one-shot `maestro ask`)."""
+def play_file_blocking(path: Path, volume: int, config, session_root: Path | None = None) -> None:
+    """Play a file to its end through a fresh stream (a one-shot `maestro ask`); with a session folder, other
+    processes can pause, resume, stop it and set its volume meanwhile (assistant.audio.remote)."""
+    from assistant.audio import remote
     from assistant.audio.files import read_music
 
     audio = read_music(path, RATE)
     player = Player(config.output_device, config.output_latency_s, volume).open()
     try:
         player.play(audio)
-        player.wait()
+        if session_root is None:
+            player.wait()
+        else:
+            remote.serve(player, remote.Remote(session_root), path)
     finally:
         player.close()

@@ -71,15 +71,15 @@ def _turn(args):
     reply = dialogue.handle(intent, session, text)
     timings["action"] = (time.perf_counter() - t) * 1000
     timings["total"] = (time.perf_counter() - t0) * 1000
-    play = (reply.play, session.state.volume, config) if reply.play and not args.no_play else None
+    play = (reply.play, session.state.volume, config, store.root) if reply.play and not args.no_play else None
     return reply, text, intent, session.current(), timings, play
 
 
-def _play(path, volume: int, config) -> None:
+def _play(path, volume: int, config, session_root) -> None:
     from assistant.audio.player import play_file_blocking
     from assistant.errors import DeviceError
 
     try:
-        play_file_blocking(path, volume, config)
+        play_file_blocking(path, volume, config, session_root)
     except DeviceError as exc:
         warn(f"{exc}; the audio is at {path}")

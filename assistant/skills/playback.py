@@ -51,10 +51,12 @@ def play(intent: Intent, session: Session) -> Reply:
 
 
 def _control(name: str, done: str):
+    """In the live session the player is ours; from a one-shot `ask`, the command goes to the process playing."""
     def skill(intent: Intent, session: Session) -> Reply:
-        if session.player is None or not session.player.active():
+        if session.player is not None and session.player.active():
+            getattr(session.player, name)()
+        elif session.player is not None or not session.remote.send(name):
             return Reply(NOT_PLAYING)
-        getattr(session.player, name)()
         return Reply(done, control=name)
     return skill
 
@@ -77,4 +79,6 @@ def volume(intent: Intent, session: Session) -> Reply:
     session.state = replace(session.state, volume=new)
     if session.player:
         session.player.set_volume(new)
+    else:
+        session.remote.send("volume", new)
     return Reply(f"Volume {new}.", control="volume")
