@@ -39,9 +39,12 @@ class Speaker:
     def engine(self) -> str:
         return "piper" if self._voice is not None else "espeak-ng"
 
-    def synthesize(self, text: str) -> np.ndarray:
+    def synthesize(self, text: str, length_scale: float = 1.0) -> np.ndarray:
+        """Stereo float32 speech; length_scale > 1 speaks slower."""
         if self._voice is not None:
-            chunks = list(self._voice.synthesize(text))
+            from piper.config import SynthesisConfig
+
+            chunks = list(self._voice.synthesize(text, SynthesisConfig(length_scale=length_scale)))
             if not chunks:
                 return np.zeros((0, 2), np.float32)
             mono = np.concatenate([c.audio_float_array for c in chunks]).astype(np.float32)
@@ -49,7 +52,7 @@ class Speaker:
         else:
             import soundfile
 
-            wav = subprocess.run(["espeak-ng", "--stdout", text], capture_output=True, check=True).stdout
+            wav = subprocess.run(["espeak-ng", "-s", str(round(175 / length_scale)), "--stdout", text], capture_output=True, check=True).stdout
             mono, source_rate = soundfile.read(io.BytesIO(wav), dtype="float32")
         mono = resample(mono * 0.8, source_rate, self.rate)
         return np.ascontiguousarray(np.stack([mono, mono], axis=1), dtype=np.float32)

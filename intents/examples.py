@@ -85,24 +85,47 @@ def expand(template: str, rng: random.Random) -> str:
     return " ".join(text.split())
 
 
-def load(seed: int = 0, samples: int = TEMPLATE_SAMPLES) -> list[Example]:
-    """Every training example, normalised and de-duplicated. A template can produce a held-out sentence word for
-    word; such lines are dropped, so the held-out test never overlaps training."""
+def written(seed: int = 0, samples: int = TEMPLATE_SAMPLES) -> list[tuple[str, str]]:
+    """(intent, line) for every written example and template realisation, as a person would say it."""
     import yaml
 
     rng = random.Random(seed)
-    heldout = {normalise(c["text"]) for c in load_heldout()}
-    out: dict[str, str] = {}
+    out = []
     for intent in INTENTS:
         data = yaml.safe_load((DATA / f"{intent}.yaml").read_text(encoding="utf-8"))
         lines = list(data.get("examples", []))
         for template in data.get("templates", []):
             lines += [expand(template, rng) for _ in range(samples)]
-        for line in lines:
-            filler = rng.choice(FILLERS) if intent != "unknown" else ""
-            for variant in (line, filler + line):
-                out.setdefault(normalise(variant), intent)
-    return [Example(text, intent) for text, intent in out.items() if text and text not in heldout]
+        out += [(intent, line) for line in lines]
+    return out
+
+
+def heard() -> list[tuple[str, str]]:
+    """(intent, transcript) for training lines spoken by piper and transcribed by Whisper (data/heard.yaml, made by
+    `python -m assistant.asr.harvest`): the spellings the classifier meets in use ("paws", "see major")."""
+    import yaml
+
+    path = DATA / "heard.yaml"
+    if not path.exists():
+        return []
+    rows = yaml.safe_load(path.read_text(encoding="utf-8")).get("heard") or []
+    return [(r["intent"], r["heard"]) for r in rows if r.get("heard")]
+
+
+def load(seed: int = 0, samples: int = TEMPLATE_SAMPLES) -> list[Example]:
+    """Every training example, normalised and de-duplicated; written lines win over transcripts. A template or a
+    transcript can match a held-out sentence word for word; such lines are dropped, so the held-out test never
+    overlaps training."""
+    rng = random.Random(seed)
+    held = {normalise(c["text"]) for c in load_heldout()}
+    out: dict[str, str] = {}
+    for intent, line in written(seed, samples):
+        filler = rng.choice(FILLERS) if intent != "unknown" else ""
+        for variant in (line, filler + line):
+            out.setdefault(normalise(variant), intent)
+    for intent, line in heard():
+        out.setdefault(normalise(line), intent)
+    return [Example(text, intent) for text, intent in out.items() if text and text not in held]
 
 
 def load_heldout() -> list[dict]:

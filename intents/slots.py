@@ -17,24 +17,32 @@ SLOWER = re.compile(r"\b(slower|slow (?:it |this |that )?down|less fast|decrease
 FACTOR = ((re.compile(r"\b(twice as (?:fast|quick)|double (?:the )?(?:speed|tempo)|double time|2 times faster)\b"), 2.0),
           (re.compile(r"\b(half (?:as fast|the speed|speed|the tempo|time))\b"), 0.5))
 PERCENT = re.compile(r"\b(\d{1,3}) ?(?:percent|%) (faster|slower)\b")
-SEMITONES = re.compile(r"\b(up|down|higher|lower|raise|lower)\b[^.]*?\b(?:by )?(\d{1,2}|a|an|one) ?"
+SEMITONES = re.compile(r"\b(up|down|higher|lower|raise|drop|lift)\b[^.]*?\b(?:by )?(\d{1,2}|a|an|one) ?"
                        r"(semitones?|half ?steps?|half ?tones?|steps?|whole steps?|whole tones?|tones?|octaves?)\b")
 TRANSPOSE = re.compile(r"\b(?:transpose|shift|move|pitch)\b.*?\b(up|down)?\b.*?\b(\d{1,2}) ?(semitones?|half ?steps?)?\b")
 DURATION = re.compile(r"\b(\d+(?:\.\d+)?) ?(seconds?|secs?|s|minutes?|mins?)\b")
-TIME_SIG = re.compile(r"\b([2-9]) ?/ ?(4|8)\b|\b(3|6|4|2|5|7) (4|8) time\b|\b(waltz time|in 3|triple meter)\b")
+TIME_SIG = re.compile(r"\b([2-9]) ?/ ?(4|8)\b|\b(3|6|4|2|5|7) (4|8) time\b|\b(waltz|in 3|triple meter)\b"
+                      r"|\b(?:in|to|into) ([2-7]) (4|8)\b")
 FORMAT_WORDS = r"(?:an? )?(?:wav|wave|flac|mp3|midi|mid)(?: files?)?"
 SAVE_NAME = re.compile(r"\b(?:save|store|keep|export|name|call|title)\b(?: (?:it|this one|that one|this|that|the song|the track|the piece))?"
                        r"(?: (?:as|to|under|called|named))+ (?!" + FORMAT_WORDS + r"\b\s*$)(.+)$")
+PATH = re.compile(r"((?:~|\.{0,2}/)[^\n]*?\.(?:wav|flac|ogg|mp3|midi?))\b", re.I)
+PLAY_NAME = re.compile(r"^(?:please )?(?:play|put on|listen to|open|load)(?: (?:my|the) (?:file|song|track|recording))?"
+                       r"(?: (?:called|named))? (.+)$")
+GENERIC = re.compile(r"^(?:it|that|this|them|again|me|us|something|some|music|anything|from|back|one|more|a|an|"
+                     r"(?:the|my) (?:song|track|tune|piece|music|last|previous|first|original|new|one|beat|melody|"
+                     r"current|latest|other|same|jam))\b")
 VOLUME_ABS = re.compile(r"\b(?:volume|level)\b.*?\b(\d{1,3})\b|\b(\d{1,3}) ?(?:percent|%)\b")
-VOL_UP = re.compile(r"\b(louder|turn (?:it |this |the volume |the music )?up|volume up|increase the volume|raise the volume|pump it up|crank it)\b")
-VOL_DOWN = re.compile(r"\b(quieter|softer|turn (?:it |this |the volume |the music )?down|volume down|lower the volume|"
+VOL_UP = re.compile(r"\b(louder|turn (?:it |this |the (?:\w+ ){1,2})?up|bring (?:the (?:\w+ ){1,2})?up|boost|volume up|increase the volume|raise the volume|pump it up|crank it)\b")
+VOL_DOWN = re.compile(r"\b(quieter|softer|turn (?:it |this |the (?:\w+ ){1,2})?down|bring (?:the (?:\w+ ){1,2})?down|volume down|lower the volume|"
                       r"decrease the volume|less loud|reduce the volume)\b")
 ADD_CUE = re.compile(r"\b(add|adding|with|put|throw|include|bring in|give it|give me|get|plus|layer|and some|need|want)\b")
 REMOVE_CUE = re.compile(r"\b(remove|take out|take away|drop|without|get rid of|mute|no more|lose|cut out|kill|delete|no)\b")
 REPLACE = re.compile(r"\b(?:replace|swap|switch|change|exchange|substitute)\b (?:the )?(.+?) \b(?:with|for|to|into|by)\b (?:an? |the |some )?(.+)")
+FOR = re.compile(r"\b(?:the |an? )(\w+(?: \w+)?) for (?:an? |the |some )(\w+(?: \w+)?)")  # swap misheard
 INSTEAD = re.compile(r"\b(?:use |play it on |try )?(?:an? |the |some )?(.+?) instead of (?:the )?(.+)")
 VARIATION = re.compile(r"\b(another one like (?:this|that|it)|something similar|similar one|a variation|variation|another version|"
-                       r"same (?:thing|style) but different|one more like (?:this|that)|more like this)\b")
+                       r"same (?:thing|style) but different|(?:different|new|fresh) (?:version|take|arrangement)|one more like (?:this|that)|more like this)\b")
 LONGER = re.compile(r"\b(longer|extend|lengthen|make it last longer|stretch it)\b")
 SHORTER = re.compile(r"\b(shorter|trim|shorten|cut it down|make it brief)\b")
 FIRST = re.compile(r"\b(first version|original version|the original|very first|version 1|go back to the start)\b")
@@ -76,7 +84,7 @@ def _semitones(text: str) -> int | None:
         n = 1 if m.group(2) in ("a", "an", "one") else int(m.group(2))
         unit = m.group(3)
         size = 12 if unit.startswith("octave") else 2 if ("whole" in unit or unit.startswith("tone")) else 1
-        return n * size * (-1 if m.group(1) in ("down", "lower") else 1)
+        return n * size * (-1 if m.group(1) in ("down", "lower", "drop") else 1)
     m = TRANSPOSE.search(text)
     if m and (m.group(3) or m.group(1)):
         return int(m.group(2)) * (-1 if m.group(1) == "down" else 1)
@@ -103,7 +111,7 @@ def _time_signature(text: str) -> str | None:
         return None
     if m.group(5):
         return "3/4"
-    num, den = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    num, den = next((m.group(i), m.group(i + 1)) for i in (1, 3, 6) if m.group(i))
     return f"{num}/{den}"
 
 
@@ -131,11 +139,13 @@ def _add_remove(text: str, things: list[lexicon.Match]) -> tuple[tuple[str, ...]
 
 
 def _replace(text: str) -> tuple[str, str] | None:
-    for pattern, order in ((REPLACE, (0, 1)), (INSTEAD, (1, 0))):
+    """"swap the piano for a guitar", "use a guitar instead of the piano"; and "the piano for a guitar" alone, when
+    both are instruments, as Whisper often loses the verb ("swap" → "that's what")."""
+    for pattern, order, parts in ((REPLACE, (0, 1), True), (INSTEAD, (1, 0), True), (FOR, (0, 1), False)):
         m = pattern.search(text)
         if m:
-            a = lexicon.first("instrument", m.group(1)) or lexicon.first("part", m.group(1))
-            b = lexicon.first("instrument", m.group(2)) or lexicon.first("part", m.group(2))
+            a = lexicon.first("instrument", m.group(1)) or (parts and lexicon.first("part", m.group(1)))
+            b = lexicon.first("instrument", m.group(2)) or (parts and lexicon.first("part", m.group(2)))
             if a and b and a != b:
                 pair = (a, b)
                 return (pair[order[0]], pair[order[1]])
@@ -147,8 +157,20 @@ def _filename(text: str) -> str | None:
     if not m:
         return None
     name = re.sub(r"\b(?:as|in) " + FORMAT_WORDS + r"\b.*$|\b(?:please|thanks|thank you)\b.*$", "", m.group(1))
-    name = re.sub(r"^(?:the name |the title )", "", name).strip(" .'\"")
+    name = re.sub(r"^(?:the name |the title |" + FORMAT_WORDS + r" (?:called|named) )", "", name).strip(" .'\"")
     return name or None
+
+
+def _play_name(text: str, raw: str) -> str | None:
+    """What to play when it is not the piece: a path as typed (from the raw text, which normalising would mangle)
+    or a name from the library ("play morning coffee")."""
+    path = PATH.search(raw)
+    if path:
+        return path.group(1).strip()
+    m = PLAY_NAME.search(text)
+    if not m or GENERIC.match(m.group(1)):
+        return None
+    return re.sub(r" (?:wav|wave|flac|ogg|mp3|midi?)$", "", m.group(1)).strip() or None
 
 
 def _volume(text: str) -> dict:
@@ -164,8 +186,9 @@ def _volume(text: str) -> dict:
     return {}
 
 
-def extract(text: str) -> Slots:
-    """All slots the normalised text states; which ones matter is the intent's business."""
+def extract(text: str, raw: str = "") -> Slots:
+    """All slots the normalised text states (`raw`, the text before normalising, only for file paths); which ones
+    matter is the intent's business."""
     things = _things(text)
     add, remove = _add_remove(text, things)
     replace = _replace(text)
@@ -185,6 +208,7 @@ def extract(text: str) -> Slots:
         **_tempo(text), semitones=_semitones(text), duration_s=_duration(text),
         duration_change="longer" if LONGER.search(text) else "shorter" if SHORTER.search(text) else None,
         time_signature=_time_signature(text), instruments=instruments, add=add, remove=remove, replace=replace,
-        aspect=lexicon.first("aspect", text), filename=_filename(text), format=fmt, **volume, level_change=level, parts=parts if level else (),
+        aspect=lexicon.first("aspect", text), filename=_filename(text) or _play_name(text, raw), format=fmt,
+        **volume, level_change=level, parts=parts if level else (),
         variation=bool(VARIATION.search(text)),
         target="first" if FIRST.search(text) else "previous" if PREVIOUS.search(text) else None)

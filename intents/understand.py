@@ -19,5 +19,5 @@ class Understander:
         if not clean.strip():
             return Intent("unknown", 1.0, Slots(), clean)
         prediction = self.classifier.predict(clean)
-        slots = extract(clean).only(SLOTS_FOR.get(prediction.intent, ()))
+        slots = extract(clean, text).only(SLOTS_FOR.get(prediction.intent, ()))
         return Intent(prediction.intent, round(prediction.confidence, 4), slots, clean)

@@ -8,7 +8,8 @@ import numpy as np
 from assistant.asr.guard import reject_reason
 
 DOMAIN_PROMPT = ("Maestro, make a lo-fi beat in C major at 120 BPM. Transpose up two semitones, F sharp minor, "
-                 "B flat major, add drums, saxophone, make it faster, pause, undo, what chords, save it as Sunday.")
+                 "B flat major, add drums, saxophone, reggae, make it faster, pause, resume, undo, redo, volume up, "
+                 "what chords, help, save it as Sunday.")
 
 
 @dataclass(frozen=True)

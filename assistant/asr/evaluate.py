@@ -15,27 +15,30 @@ SETTINGS = (("openai-whisper", "tiny.en", "full"), ("openai-whisper", "tiny.en",
             ("faster-whisper", "base", "full"))
 
 
-def spoken_set(limit: int | None = None) -> list[tuple[str, np.ndarray]]:
-    """(text, 16 kHz audio) for in-scope held-out requests, synthesized once into the cache."""
+def spoken_set(limit: int | None = None) -> list[tuple[dict, np.ndarray]]:
+    """(held-out case, 16 kHz audio) for the held-out requests, in scope first, synthesized once into the cache."""
+    import hashlib
+
     import soundfile
 
     from assistant.audio.files import SPEECH_RATE, read_speech
     from intents.examples import load_heldout
 
-    texts = [c["text"] for c in load_heldout() if c["intent"] != "unknown"][:limit]
+    cases = sorted(load_heldout(), key=lambda c: c["intent"] == "unknown")[:limit]
     folder = paths.cache_dir() / "spoken-set"
     folder.mkdir(parents=True, exist_ok=True)
     speaker = None
     out = []
-    for i, text in enumerate(texts):
-        path = folder / f"{i:03d}-{abs(hash(text)) % 10**8}.wav"
+    for case in cases:
+        text = case["text"]
+        path = folder / f"{hashlib.sha1(text.encode()).hexdigest()[:12]}.wav"
         if not path.exists():
             if speaker is None:
                 from assistant.tts import Speaker
 
                 speaker = Speaker(SPEECH_RATE)
             soundfile.write(str(path), speaker.synthesize(text)[:, 0], SPEECH_RATE)
-        out.append((text, read_speech(Path(path))))
+        out.append((case, read_speech(Path(path))))
     return out
 
 
@@ -57,17 +60,48 @@ def wer(reference: str, hypothesis: str) -> tuple[int, int]:
 
 
 def measure(setting: tuple[str, str, str], items) -> dict:
+    """Latency and WER of one setting; `heard` keeps each case with its transcript as the text, for understanding."""
     from assistant.asr import Recognizer, load_backend
 
     recognizer = Recognizer(load_backend(*setting))
     recognizer.transcribe(items[0][1])  # warm-up
-    times, edits, total = [], 0, 0
-    for text, audio in items:
+    times, edits, total, heard = [], 0, 0, []
+    for case, audio in items:
         t = time.perf_counter()
-        heard = recognizer.transcribe(audio).text
+        text = recognizer.transcribe(audio).text
         times.append((time.perf_counter() - t) * 1000)
-        e, n = wer(text, heard)
+        e, n = wer(case["text"], text)
         edits, total = edits + e, total + n
+        heard.append({**case, "text": text, "said": case["text"]})
     s = sorted(times)
     return {"median": round(statistics.median(s), 1), "p95": round(s[min(len(s) - 1, int(0.95 * len(s)))], 1),
-            "wer": round(edits / max(1, total), 4), "n": len(items)}
+            "wer": round(edits / max(1, total), 4), "n": len(items), "heard": heard}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m assistant.asr.evaluate [--setting BACKEND/MODEL/WINDOW]`: latency, WER, and understanding of
+    the transcripts (intent accuracy, slots, out of scope) on the spoken held-out set."""
+    import argparse
+
+    from intents.evaluate import evaluate
+    from intents.understand import Understander
+
+    ap = argparse.ArgumentParser(prog="python -m assistant.asr.evaluate", description=main.__doc__.split(":")[0])
+    ap.add_argument("--setting", action="append", help="e.g. openai-whisper/tiny.en/full (default: all)")
+    ap.add_argument("--errors", action="store_true", help="list the transcripts misunderstood")
+    args = ap.parse_args(argv)
+    settings = [tuple(s.split("/")) for s in args.setting] if args.setting else SETTINGS
+    items, understand = spoken_set(), Understander()
+    for setting in settings:
+        m = measure(setting, items)
+        u = evaluate(understand, m["heard"])
+        print(f"{'/'.join(setting):32} asr {m['median']:7.1f} / {m['p95']:7.1f} ms  WER {m['wer']:.3f}  "
+              f"intent {u['intent_accuracy']:.3f}  slots {u['slot_accuracy']:.3f}  oos {u['oos_caught']}  "
+              f"false reject {u['oos_false_reject']}  (n={m['n']})", flush=True)
+        for e in u["errors"] if args.errors else ():
+            print(f"   ✗ {e['text']!r}: {e['want']} → {e['got']} {e['slots']} (want {e['want_slots']})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

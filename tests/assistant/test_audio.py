@@ -152,3 +152,30 @@ def test_quiet_means_no_voice(pulse, tmp_path):
     assert done.returncode == 0
     audio, _ = soundfile.read(str(capture))
     assert np.abs(audio).max() < 0.01
+
+
+def _heard_seconds(capture):
+    audio, rate = soundfile.read(str(capture))
+    blocks = audio[: len(audio) // 4410 * 4410].reshape(-1, 4410, audio.shape[1])
+    return (np.sqrt((blocks ** 2).mean(axis=(1, 2))) > 0.01).sum() * 0.1
+
+
+def test_the_users_own_files_play_by_path_and_by_name(pulse, maestro, tmp_path):
+    wav = tmp_path / "mine.wav"
+    assert maestro("generate", "--genre", "rock", "--duration", "4", "--seed", "3", "-o", str(wav)).returncode == 0
+    ogg = tmp_path / "my song.ogg"
+    soundfile.write(str(ogg), *soundfile.read(str(wav)))
+    session = tmp_path / "s"
+    (session / "library").mkdir(parents=True)
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-i", str(wav), str(session / "library" / "rainy-day.mp3")],
+                   check=True)
+    for request in (f"play {ogg}", "play rainy day"):
+        capture = tmp_path / "cap.wav"
+        rec = pulse.record_speaker(capture)
+        time.sleep(0.5)
+        done = maestro("ask", request, "--session", str(session), env=pulse.env)
+        time.sleep(0.3)
+        rec.terminate()
+        rec.wait()
+        assert done.returncode == 0 and done.stdout.startswith("Playing"), (request, done.stdout, done.stderr)
+        assert 3.5 <= _heard_seconds(capture) <= 4.5, request

@@ -82,3 +82,27 @@ def test_state_survives_and_damage_is_reported(ask, maestro):
 def test_bad_text_is_answered(ask, text):
     r = ask(text)
     assert r["intent"] == "unknown" and r["reply"]
+
+
+def test_the_conversation_spoken(maestro, speech, tmp_path):
+    """The same kind of conversation as piper speech through `ask --audio`: Whisper, the classifier, the skills."""
+    session = str(tmp_path / "spoken")
+
+    def say(text):
+        done = maestro("ask", "--audio", str(speech(text)), "--json", "--no-play", "--session", session)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    r = say("make a happy jazz tune in C major at one twenty BPM")
+    assert r["intent"] == "generate" and r["slots"]["key"] == "C major" and r["slots"]["tempo_bpm"] == 120
+    assert r["timings_ms"]["asr"] > 0 and r["piece"]["version"] == 1
+    assert say("make it faster")["piece"]["tempo_bpm"] > 120
+    p = say("put it in D minor")["piece"]
+    assert p["key"] == "D minor" and p["version"] == 3
+    assert "acoustic guitar" in say("swap the piano for a guitar")["piece"]["instruments"]
+    r = say("what key is this in")
+    assert r["intent"] == "analyze" and "D minor" in r["reply"]
+    assert say("undo that")["piece"]["version"] == 3
+    assert say("redo")["piece"]["version"] == 4
+    r = say("save it as sunday")
+    assert r["intent"] == "save" and (tmp_path / "spoken" / "library" / "sunday.wav").exists()
