@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from assistant.session import Session
 from assistant.skills import Reply, answer, chat, compose, library, playback
@@ -17,5 +18,7 @@ SKILLS = {
 
 def handle(intent: Intent, session: Session, transcript: str) -> Reply:
     reply = SKILLS[intent.name](intent, session)
+    if reply.play is not None:  # what "this" means in the next question
+        session.state = replace(session.state, last_played=str(reply.play))
     session.remember(transcript, intent.name, reply.text, time.time())
     return reply

@@ -13,6 +13,7 @@ from generators.theory import FLAT_NAMES, SHARP_NAMES, key_from_pc
 # which on our renders mistook many keys for their dominant (32 renders: Temperley 28 right, Krumhansl 19, edma 19).
 MAJOR = np.array([0.748, 0.060, 0.488, 0.082, 0.670, 0.460, 0.096, 0.715, 0.104, 0.366, 0.057, 0.400])
 MINOR = np.array([0.712, 0.084, 0.474, 0.618, 0.049, 0.460, 0.105, 0.747, 0.404, 0.067, 0.133, 0.330])
+VERSION = 3  # of the analyzer: cached results of another version are not used
 RATE = 22050
 HOP = 256
 CHROMA_HOP = 2048  # about 11 chroma frames a second: enough for chords on beats, cheap to separate
@@ -216,16 +217,16 @@ def analyze_audio(path: Path) -> Analysis:
     tempo, beats = _beats(y)
     chroma = harmonic_chroma(y)
     key, conf, alts = _key_fields(chroma.mean(axis=1))
-    beat_frames = librosa.time_to_frames(beats, sr=RATE, hop_length=CHROMA_HOP)
-    beat_chroma = librosa.util.sync(chroma, beat_frames, aggregate=np.median)[:, :len(beat_frames)] \
-        if len(beat_frames) else np.zeros((12, 0))
+    grid = beats if len(beats) else np.arange(0.0, duration, 1.0)  # no beat: chords second by second
+    grid_frames = librosa.time_to_frames(grid, sr=RATE, hop_length=CHROMA_HOP)
+    grid_chroma = librosa.util.sync(chroma, grid_frames, aggregate=np.median)[:, :len(grid_frames)]
     brightness, level, mfcc = _timbre(y)
     n = min(chroma.shape[1], mfcc.shape[1])
     pooled = _pooled(np.vstack([chroma[:, :n], librosa.util.normalize(mfcc[:, :n], axis=1)]), SECTION_POOL)
     times = np.arange(pooled.shape[1]) * SECTION_POOL * CHROMA_HOP / RATE
     return Analysis(str(path), round(duration, 3), round(tempo, 2) if tempo else None,
                     [round(float(b), 3) for b in beats], key, conf, alts,
-                    chords_over(beat_chroma, [float(b) for b in beats], duration), lufs,
+                    chords_over(grid_chroma, [float(b) for b in grid], duration), lufs,
                     _sections(pooled, times, duration), round(brightness, 1), round(level, 2))
 
 
@@ -256,3 +257,29 @@ def analyze_midi(path: Path) -> Analysis:
 
 def analyze(path: Path) -> Analysis:
     return analyze_midi(path) if path.suffix.lower() in MIDI_EXT else analyze_audio(path)
+
+
+def analyze_cached(path: Path, folder: Path) -> Analysis:
+    """analyze(path), remembered in `folder` by the file's content hash and the analyzer's version: asking about
+    the same recording twice analyses it once, and a renamed copy is recognised."""
+    import hashlib
+    import json
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    entry = folder / f"{digest.hexdigest()[:32]}-{path.suffix.lower().lstrip('.')}-v{VERSION}.json"
+    try:
+        return Analysis(**{**json.loads(entry.read_text()), "file": str(path)})
+    except (OSError, ValueError, TypeError):
+        pass
+    result = analyze(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = entry.with_suffix(".tmp")
+        tmp.write_text(json.dumps(result.to_json()))
+        tmp.replace(entry)
+    except OSError:
+        pass  # a read-only cache only costs time
+    return result

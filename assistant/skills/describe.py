@@ -8,7 +8,7 @@ ARTICLE = {"a": "an", "e": "an", "i": "an", "o": "an", "u": "an"}
 GENRE_WORD = {"lofi": "lo-fi", "hiphop": "hip-hop"}
 
 
-def _seconds(s: float) -> str:
+def spoken_seconds(s: float) -> str:
     s = round(s)
     return f"{s} seconds" if s < 90 else f"{s // 60} minutes {s % 60} seconds" if s % 60 else f"{s // 60} minutes"
 
@@ -17,7 +17,7 @@ def describe(piece: Piece) -> str:
     words = f"{piece.mood} {GENRE_WORD.get(piece.genre, piece.genre)}"
     article = ARTICLE.get(words[0], "a")
     return (f"{article} {words} piece in {piece.key.name} at {piece.tempo_bpm:g} BPM, "
-            f"{_seconds(piece.duration_s)} long, with {', '.join(piece.instruments())}")
+            f"{spoken_seconds(piece.duration_s)} long, with {', '.join(piece.instruments())}")
 
 
 def picked(piece: Piece, request: Request) -> str:
@@ -47,7 +47,7 @@ def changes(old: Piece, new: Piece) -> str:
     if new.time_signature != old.time_signature:
         said.append(f"it's in {new.time_signature} time")
     if abs(new.duration_s - old.duration_s) > 0.5 and new.tempo_bpm == old.tempo_bpm:
-        said.append(f"it's {_seconds(new.duration_s)} long")
+        said.append(f"it's {spoken_seconds(new.duration_s)} long")
     added = [i for i in new.instruments() if i not in old.instruments()]
     gone = [i for i in old.instruments() if i not in new.instruments()]
     if added:

@@ -106,3 +106,18 @@ def test_the_conversation_spoken(maestro, speech, tmp_path):
     assert say("redo")["piece"]["version"] == 4
     r = say("save it as sunday")
     assert r["intent"] == "save" and (tmp_path / "spoken" / "library" / "sunday.wav").exists()
+
+
+def test_questions_about_the_users_own_recording(ask, maestro, tmp_path):
+    song = tmp_path / "my song.wav"
+    made = maestro("generate", "--genre", "pop", "--key", "A minor", "--tempo", "120", "--duration", "20", "--seed", "8",
+                   "-o", str(song))
+    assert made.returncode == 0, made.stderr
+    assert ask(f"play {song}")["reply"] == "Playing my song.wav."
+    assert "A minor" in ask("what key is this in")["reply"]
+    assert "about 120 BPM" in ask("how fast is it")["reply"]
+    assert "can't tell" in ask("what instruments are playing")["reply"]
+    summary = ask("tell me about this track")["reply"]
+    assert summary.startswith("my song.wav") and "LUFS" in summary
+    ask("make a jazz tune in d major")
+    assert ask("what key is this in")["reply"] == "It's in D major."  # "this" is the new piece again

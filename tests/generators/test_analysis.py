@@ -75,3 +75,18 @@ def test_a_syncopated_groove_is_not_read_at_four_thirds(tmp_path):
         path = tmp_path / f"{genre}.wav"
         write_audio(master(render(piece), SAMPLE_RATE), SAMPLE_RATE, path)
         assert analysis.analyze(path).tempo_bpm == pytest.approx(piece.tempo_bpm, rel=0.02)
+
+
+def test_analyses_are_cached_by_content(tmp_path, monkeypatch):
+    piece = compose(Request(genre="lofi", seed=2, duration_s=6))
+    path = tmp_path / "a.wav"
+    write_audio(master(render(piece), SAMPLE_RATE), SAMPLE_RATE, path)
+    first = analysis.analyze_cached(path, tmp_path / "cache")
+    copy = tmp_path / "renamed.wav"
+    copy.write_bytes(path.read_bytes())
+
+    def fail(_):
+        raise AssertionError("analysed again")
+    monkeypatch.setattr(analysis, "analyze", fail)
+    again = analysis.analyze_cached(copy, tmp_path / "cache")
+    assert again.file == str(copy) and again.key == first.key and again.tempo_bpm == first.tempo_bpm
