@@ -90,3 +90,13 @@ def test_analyses_are_cached_by_content(tmp_path, monkeypatch):
     monkeypatch.setattr(analysis, "analyze", fail)
     again = analysis.analyze_cached(copy, tmp_path / "cache")
     assert again.file == str(copy) and again.key == first.key and again.tempo_bpm == first.tempo_bpm
+
+
+def test_a_ten_minute_file(tmp_path):
+    piece = compose(Request(genre="rock", key="E minor", tempo_bpm=120, seed=5, duration_s=30))
+    audio = master(render(piece), SAMPLE_RATE)
+    path = tmp_path / "long.flac"
+    write_audio(np.concatenate([audio] * 20), SAMPLE_RATE, path)
+    a = analysis.analyze(path)
+    assert a.duration_s == pytest.approx(600, abs=0.1) and a.tempo_bpm == pytest.approx(120, rel=0.02)
+    assert a.key == "E minor" and a.sections[-1]["end_s"] == pytest.approx(600, abs=1)
