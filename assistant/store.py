@@ -8,6 +8,7 @@ the commit point, so a kill at any moment leaves the last complete state readabl
 from __future__ import annotations
 
 import json
+import math
 import re
 import time
 from dataclasses import asdict, dataclass, field, replace
@@ -21,6 +22,24 @@ from generators.piece import Piece
 FORMAT = 1
 MAX_TURNS = 200
 VERSION_FILE = re.compile(r"(p\d{4,})-v(\d+)\.json$")
+
+
+def _integer(value, low: int, high: int | None = None) -> int:
+    if type(value) is not int or value < low or (high is not None and value > high):
+        raise ValueError(f"{value!r} is not a whole number in range")
+    return value
+
+
+def _time(value) -> float:
+    if type(value) not in (int, float) or not math.isfinite(value):
+        raise ValueError(f"{value!r} is not a time")
+    return float(value)
+
+
+def _text(value) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not text")
+    return value
 
 
 class StoreError(UserError):
@@ -90,16 +109,20 @@ class Store:
             raise StoreError(f"cannot read the session in {self.root}: {exc.strerror or exc}") from None
 
     def _state_from(self, raw: dict) -> State:
+        """Every field checked: anything else raises ValueError, and the file is moved aside."""
         if raw.get("format") != FORMAT:
             raise ValueError("unknown state format")
-        timeline = tuple((str(p), int(v)) for p, v in raw["timeline"])
-        cursor = int(raw["cursor"])
-        if not -1 <= cursor < len(timeline) or (timeline and cursor < 0):
+        timeline = tuple((_text(p), _integer(v, 1)) for p, v in raw["timeline"])
+        cursor = _integer(raw["cursor"], -1, len(timeline) - 1)
+        if timeline and cursor < 0:
             raise ValueError("cursor out of range")
-        turns = tuple(Turn(str(t["user"]), str(t["intent"]), str(t["reply"]), float(t["at"]))
+        turns = tuple(Turn(_text(t["user"]), _text(t["intent"]), _text(t["reply"]), _time(t["at"]))
                       for t in raw.get("conversation", []))
-        return State(timeline, cursor, int(raw["next_piece"]), int(raw.get("volume", 80)),
-                     raw.get("last_played"), turns)
+        played = raw.get("last_played")
+        if played is not None:
+            played = _text(played)
+        return State(timeline, cursor, _integer(raw["next_piece"], 1), _integer(raw.get("volume", 80), 0, 100),
+                     played, turns)
 
     def _rebuilt(self) -> State:
         """A state derived from the versions on disk: every version in order, the newest current."""

@@ -7,6 +7,7 @@ import time
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from assistant.store import State, Store, StoreError
 from generators.compose import Request, compose
@@ -106,3 +107,37 @@ def test_kill_9_during_saves_leaves_a_loadable_store(tmp_path):
     assert version >= 3
     assert Store(tmp_path).load_piece(piece_id, version).genre == "pop"
     assert json.loads((tmp_path / "state.json").read_text())["cursor"] == len(state.timeline) - 1
+
+
+_json = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+                     lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=8), kids, max_size=4),
+                     max_leaves=12)
+_valid = st.fixed_dictionaries({
+    "format": st.just(1),
+    "timeline": st.lists(st.tuples(st.sampled_from(["p0001", "p0002"]), st.integers(-2, 3)), max_size=3),
+    "cursor": st.integers(-3, 3), "next_piece": st.integers(-1, 5), "volume": st.integers(-5, 200),
+    "last_played": st.none() | st.text(max_size=5),
+    "conversation": st.lists(st.fixed_dictionaries({"user": st.text(max_size=5), "intent": st.just("undo"),
+                                                    "reply": st.text(max_size=5), "at": st.floats(0, 1e9)}),
+                             max_size=2)})
+# a plausible state with up to two fields replaced by anything JSON can hold
+_states = st.builds(lambda base, broken: {**base, **broken}, _valid,
+                    st.dictionaries(st.sampled_from(["format", "timeline", "cursor", "next_piece", "volume",
+                                                     "last_played", "conversation"]), _json, max_size=2))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=_states | _json)
+def test_any_state_file_loads_or_is_moved_aside(tmp_path, raw):
+    import json
+
+    root = tmp_path / "fuzz"
+    root.mkdir(exist_ok=True)
+    (root / "state.json").write_text(json.dumps(raw))
+    store = Store(root)
+    state = store.load()
+    assert isinstance(state, State) and 0 <= state.volume <= 100
+    assert state.last_played is None or isinstance(state.last_played, str)
+    assert all(isinstance(p, str) and isinstance(v, int) for p, v in state.timeline)
+    store.commit(state)  # whatever was loaded can be written back
+    assert Store(root).load() == state

@@ -1,0 +1,52 @@
+"""The whole assistant as a user starts it, measured from outside: time to ready and memory after a conversation."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+READY = ("Listening", "type your requests instead")
+TURNS = ("make a calm lofi beat", "make it faster", "add a saxophone melody", "what key is this in",
+         "put it in d minor", "undo", "redo", "make a jazz tune in b flat major", "swap the piano for a guitar",
+         "how fast is it", "make it two minutes long", "what chords are these", "volume 50", "pause", "resume",
+         "save it as bench", "play the previous song", "stop", "another one like this", "what instruments are playing")
+
+
+def _spawn(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "assistant", *args], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "OMP_NUM_THREADS": "1"})
+
+
+def startup_once(session: str) -> tuple[float, str]:
+    """Seconds from launching `maestro` to listening (or, with no microphone, to the typed prompt)."""
+    t = time.perf_counter()
+    proc = _spawn("--quiet", "--session", session)
+    mode = "none"
+    for line in proc.stdout:
+        if READY[0] in line or READY[1] in line:
+            mode = "listening" if READY[0] in line else "typed"
+            break
+    elapsed = time.perf_counter() - t
+    proc.communicate("quit\n", timeout=60)
+    return elapsed * 1000, mode
+
+
+def startup(runs: int) -> tuple[list[float], str]:
+    with tempfile.TemporaryDirectory() as tmp:
+        startup_once(tmp)  # warm the page cache
+        samples = [startup_once(tmp) for _ in range(runs)]
+    return [ms for ms, _ in samples], samples[-1][1]
+
+
+def rss_after_turns() -> float:
+    """Peak RSS (MB) of a typed session that went through TURNS: generating, editing, answering, playing."""
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = _spawn("--text", "--quiet", "--session", tmp)
+        proc.stdin.write("\n".join(TURNS) + "\nquit\n")
+        proc.stdin.close()
+        proc.stdout.read()
+        _, _, usage = os.wait4(proc.pid, 0)
+    return round(usage.ru_maxrss / 1024, 1)
