@@ -51,12 +51,14 @@ class Microphone:
     def utterances(self, stop) -> Iterator[np.ndarray]:
         """Utterances as they end, until stop() is true. Raises DeviceError when the device goes away."""
         pre = collections.deque(maxlen=int(PRE_ROLL_S * RATE / BLOCK))
-        floor, speech, quiet = 1e-3, [], 0
+        floor, speech, quiet, silent_waits = 1e-3, [], 0, 0
         while not stop():
             try:
                 block = self.blocks.get(timeout=0.5)
+                silent_waits = 0
             except queue.Empty:
-                if self._stream is None or not self._stream.active:
+                silent_waits += 1  # a live stream delivers a block every 30 ms; 2 s of nothing is a dead one
+                if self._stream is None or not self._stream.active or silent_waits >= 4:
                     raise DeviceError("the microphone went away") from None
                 continue
             rms = float(np.sqrt(np.mean(block ** 2)))

@@ -24,6 +24,7 @@ class Conversation:
         self.done = threading.Event()
         self.speaker = self._speaker(args)
         self._voices: list[threading.Thread] = []
+        self.keyboard: threading.Thread | None = None
 
     def _speaker(self, args):
         if args.quiet or not self.config.voice_replies or self.player is None:
@@ -60,11 +61,19 @@ class Conversation:
             warn(f"{exc}; music will be saved but not played")
             return None
 
+    def _check_output(self) -> None:
+        """A speaker that went away (the audio server died): say so once and go on without sound."""
+        if self.player is not None and not self.player.stream_alive():
+            warn("the audio output went away; music will be saved but not played")
+            self.player.close()
+            self.player = self.session.player = self.speaker = None
+
     def turn(self, text: str) -> None:
         from assistant import dialogue
         from assistant.audio.files import read_music
         from assistant.audio.player import RATE
 
+        self._check_output()
         intent = self.understand(text)
         reply = dialogue.handle(intent, self.session, text)
         print(f"maestro> {reply.text}", flush=True)
@@ -93,7 +102,8 @@ class Conversation:
         recognizer = load_recognizer(self.config)
         wake = (self.config.wake_phrase or "").lower()
         print("Listening. Speak a request (or type one and press Enter).", flush=True)
-        threading.Thread(target=self.typed, daemon=True).start()
+        self.keyboard = threading.Thread(target=self.typed, daemon=True)
+        self.keyboard.start()
         for utterance in mic.utterances(self.done.is_set):
             if self.player:
                 self.player.duck(True)
@@ -137,7 +147,7 @@ def run(args) -> int:
             conv.spoken(mic)
         except DeviceError as exc:
             warn(f"{exc}; carrying on typed")
-            conv.typed()
+            conv.keyboard.join() if conv.keyboard else conv.typed()  # the keyboard has been read all along
         finally:
             mic.close()
     finally:

@@ -179,3 +179,24 @@ def test_the_users_own_files_play_by_path_and_by_name(pulse, maestro, tmp_path):
         rec.wait()
         assert done.returncode == 0 and done.stdout.startswith("Playing"), (request, done.stdout, done.stderr)
         assert 3.5 <= _heard_seconds(capture) <= 4.5, request
+
+
+def test_the_audio_server_dies_while_playing_and_listening(pulse, tmp_path):
+    app = Running(pulse.env, tmp_path / "s")
+    try:
+        app.wait_for("Listening")
+        app.proc.stdin.write("make a calm jazz tune for two minutes\n")
+        app.proc.stdin.flush()
+        app.wait_for("maestro>")
+        time.sleep(1)
+        pulse.stop()  # music playing, microphone open
+        app.wait_for("carrying on typed", timeout=30)
+        app.proc.stdin.write("what key is this in\n")
+        app.proc.stdin.flush()
+        lines = app.wait_for("maestro>")
+        assert "It's in" in lines[-1]
+        assert any("audio output went away" in line for line in lines)
+        assert not any("Traceback" in line for line in lines)
+    finally:
+        app.close()
+    assert app.proc.returncode == 0
