@@ -41,12 +41,26 @@ def startup(runs: int) -> tuple[list[float], str]:
     return [ms for ms, _ in samples], samples[-1][1]
 
 
+def _peak_rss_mb(pid: int) -> float:
+    """VmHWM: the peak RSS of the process's own memory since exec (getrusage's ru_maxrss would include the memory
+    it inherited from this big benchmark process at fork)."""
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    raise OSError("no VmHWM")
+
+
 def rss_after_turns() -> float:
     """Peak RSS (MB) of a typed session that went through TURNS: generating, editing, answering, playing."""
     with tempfile.TemporaryDirectory() as tmp:
         proc = _spawn("--text", "--quiet", "--session", tmp)
-        proc.stdin.write("\n".join(TURNS) + "\nquit\n")
-        proc.stdin.close()
-        proc.stdout.read()
-        _, _, usage = os.wait4(proc.pid, 0)
-    return round(usage.ru_maxrss / 1024, 1)
+        proc.stdin.write("\n".join(TURNS) + "\n")
+        proc.stdin.flush()
+        replies = 0
+        for line in proc.stdout:
+            replies += line.startswith("maestro>") or "maestro> " in line
+            if replies >= len(TURNS):
+                break
+        peak = _peak_rss_mb(proc.pid)
+        proc.communicate("quit\n", timeout=60)
+    return peak
