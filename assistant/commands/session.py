@@ -147,7 +147,10 @@ def run(args) -> int:
             conv.spoken(mic)
         except DeviceError as exc:
             warn(f"{exc}; carrying on typed")
-            conv.keyboard.join() if conv.keyboard else conv.typed()  # the keyboard has been read all along
+            if conv.keyboard is not None:  # the keyboard has been read all along: go on with that reader
+                conv.keyboard.join()
+            else:
+                conv.typed()
         finally:
             mic.close()
     finally:
