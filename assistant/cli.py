@@ -27,6 +27,7 @@ def build_parser() -> Parser:
     p = Parser(prog="maestro", description="An offline, hands-free, voice-driven music assistant.")
     p.add_argument("--text", action="store_true", help="typed session instead of the microphone")
     p.add_argument("--quiet", action="store_true", help="do not speak replies")
+    p.add_argument("--plain", action="store_true", help="plain lines instead of the live screen")
     _session_args(p)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.pulse import Pulse
+from assistant.audio.virtual import Pulse
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "tests" / ".cache"

@@ -25,6 +25,9 @@ class Microphone:
         self.latency = latency_s
         self.blocks: queue.Queue = queue.Queue()
         self.level = 0.0
+        """The last block's RMS level, for the meter."""
+        self.hearing = False
+        """True while an utterance is being cut (the level rose above the noise floor)."""
         self._stream = None
 
     def open(self) -> "Microphone":
@@ -68,10 +71,12 @@ class Microphone:
                 pre.append(block)
                 if loud:
                     speech = list(pre)
+                    self.hearing = True
                 continue
             speech.append(block)
             quiet = 0 if loud else quiet + 1
             if quiet * BLOCK >= END_SILENCE_S * RATE or len(speech) * BLOCK >= MAX_UTTERANCE_S * RATE:
+                self.hearing = False
                 yield np.concatenate(speech)
                 speech, quiet = [], 0
                 pre.clear()

@@ -136,6 +136,10 @@ class Player:
         m = self.music
         return m is not None and not m.done
 
+    def speaking(self) -> bool:
+        s = self.speech
+        return s is not None and not s.done
+
     def position(self) -> float | None:
         m = self.music
         return None if m is None else m.pos / RATE
@@ -145,7 +149,7 @@ class Player:
 
     def wait(self, poll: float = 0.05, music: bool = True) -> None:
         """Until the speech (and the music, unless music=False) has played out, plus the output latency."""
-        while (music and self.active() and not self.paused) or (self.speech is not None and not self.speech.done):
+        while (music and self.active() and not self.paused) or self.speaking():
             if not self.stream_alive():
                 raise DeviceError("the audio output went away while playing")
             time.sleep(poll)

@@ -3,23 +3,22 @@ from __future__ import annotations
 
 import threading
 
-from assistant.commands.common import load_config, session_dir, understander, warn
+from assistant.commands.common import load_config, session_dir, understander
 from assistant.errors import DeviceError
-
-PROMPT = "you> "
 
 
 class Conversation:
-    def __init__(self, args):
+    def __init__(self, args, ui):
         from assistant.session import Session
         from assistant.store import Store
 
+        self.ui = ui
         self.config = load_config()
         store = Store(session_dir(args.session))
         self.player = self._player()
         self.session = Session(store, self.config, self.player)
         for w in store.warnings:
-            warn(w)
+            ui.warn(w)
         self.understand = understander()
         self.done = threading.Event()
         self.speaker = self._speaker(args)
@@ -35,7 +34,7 @@ class Conversation:
         try:
             return Speaker(RATE)
         except Exception as exc:  # noqa: BLE001 - without a voice, replies are text only
-            warn(f"no spoken replies ({exc})")
+            self.ui.warn(f"no spoken replies ({exc})")
             return None
 
     def say(self, text: str) -> None:
@@ -47,7 +46,7 @@ class Conversation:
             try:
                 self.player.say(self.speaker.synthesize(text))
             except Exception as exc:  # noqa: BLE001 - a failed voice must not end the session
-                warn(f"could not speak the reply ({exc.__class__.__name__})")
+                self.ui.warn(f"could not speak the reply ({exc.__class__.__name__})")
         thread = threading.Thread(target=speak, daemon=True)
         thread.start()
         self._voices = [t for t in self._voices if t.is_alive()] + [thread]
@@ -58,40 +57,59 @@ class Conversation:
         try:
             return Player(self.config.output_device, self.config.output_latency_s, self.config.volume).open()
         except DeviceError as exc:
-            warn(f"{exc}; music will be saved but not played")
+            self.ui.warn(f"{exc}; music will be saved but not played")
             return None
 
     def _check_output(self) -> None:
         """A speaker that went away (the audio server died): say so once and go on without sound."""
         if self.player is not None and not self.player.stream_alive():
-            warn("the audio output went away; music will be saved but not played")
+            self.ui.warn("the audio output went away; music will be saved but not played")
+            self.ui.player = None
             self.player.close()
             self.player = self.session.player = self.speaker = None
 
     def turn(self, text: str) -> None:
         from assistant import dialogue
-        from assistant.audio.files import read_music
-        from assistant.audio.player import RATE
 
         self._check_output()
-        intent = self.understand(text)
-        reply = dialogue.handle(intent, self.session, text)
-        print(f"maestro> {reply.text}", flush=True)
+        self.ui.busy("thinking")
+        try:
+            intent = self.understand(text)
+            self.ui.understood(intent)
+            reply = dialogue.handle(intent, self.session, text)
+        finally:
+            self.ui.busy(None)
+        self.ui.reply(reply.text)
         self.say(reply.text)
-        streamed = self.session.take_streamed()  # already playing: it started while it rendered
-        if reply.play and self.player and reply.play != streamed:
-            try:
-                self.player.play(read_music(reply.play, RATE))
-            except Exception as exc:  # noqa: BLE001 - a bad file must not end the session
-                warn(f"cannot play {reply.play}: {exc}")
+        if reply.play:
+            self._play(reply.play)
         if reply.quit:
             self.done.set()
 
+    def _play(self, path) -> None:
+        from assistant.audio.files import read_music
+        from assistant.audio.player import RATE
+        from assistant.ui.model import NowPlaying
+
+        current = self.session.current()
+        streamed = self.session.take_streamed()  # already playing: it started while it rendered
+        audio = None
+        if self.player and path != streamed:
+            try:
+                audio = read_music(path, RATE)
+                self.player.play(audio)
+            except Exception as exc:  # noqa: BLE001 - a bad file must not end the session
+                self.ui.warn(f"cannot play {path}: {exc}")
+                return
+        if current is not None and current.files.audio == path:
+            self.ui.playing(NowPlaying.of_piece(current.piece))
+        elif audio is not None:
+            self.ui.playing(NowPlaying.of_file(path, len(audio), RATE))
+
     def typed(self) -> None:
         while not self.done.is_set():
-            try:
-                text = input(PROMPT)
-            except EOFError:
+            text = self.ui.read_line()
+            if text is None:
                 break
             if text.strip():
                 self.turn(text)
@@ -99,29 +117,35 @@ class Conversation:
     def spoken(self, mic) -> None:
         from assistant.asr import load_recognizer
 
-        recognizer = load_recognizer(self.config)
+        self.ui.busy("loading speech recognition")
+        try:
+            recognizer = load_recognizer(self.config)
+        finally:
+            self.ui.busy(None)
         wake = (self.config.wake_phrase or "").lower()
-        print("Listening. Speak a request (or type one and press Enter).", flush=True)
+        self.ui.note("Listening. Speak a request (or type one and press Enter).")
         self.keyboard = threading.Thread(target=self.typed, daemon=True)
         self.keyboard.start()
         for utterance in mic.utterances(self.done.is_set):
             if self.player:
                 self.player.duck(True)
-            heard = recognizer.transcribe(utterance)
+            self.ui.busy("transcribing")
+            try:
+                text = recognizer.transcribe(utterance).text
+            finally:
+                self.ui.busy(None)
             if self.player:
                 self.player.duck(False)
-            text = heard.text
             if not text or (wake and not text.lower().lstrip().startswith(wake)):
                 continue
-            print(f"heard> {text}", flush=True)
+            self.ui.heard(text)
             self.turn(text[len(wake):].lstrip(" ,.") if wake else text)
 
     def close(self) -> None:
         for thread in self._voices:  # a voice still synthesizing must finish before the interpreter goes
             thread.join(timeout=30)
         if self.player:
-            speech = self.player.speech
-            if speech is not None and not speech.done:  # let the goodbye finish
+            if self.player.speaking():  # let the goodbye finish
                 try:
                     self.player.wait(music=False)
                 except DeviceError:
@@ -130,29 +154,41 @@ class Conversation:
 
 
 def run(args) -> int:
-    from assistant.audio.mic import Microphone
+    from assistant.ui import open_ui
 
-    conv = Conversation(args)
+    ui = open_ui(plain=args.plain)
+    conv = Conversation(args, ui)
     try:
-        if args.text:
-            conv.typed()
-            return 0
-        try:
-            mic = Microphone(conv.config.input_device).open()
-        except DeviceError as exc:
-            warn(f"{exc}; type your requests instead")
-            conv.typed()
-            return 0
-        try:
-            conv.spoken(mic)
-        except DeviceError as exc:
-            warn(f"{exc}; carrying on typed")
-            if conv.keyboard is not None:  # the keyboard has been read all along: go on with that reader
-                conv.keyboard.join()
-            else:
-                conv.typed()
-        finally:
-            mic.close()
+        _converse(args, conv, ui)
     finally:
         conv.close()
+        ui.stop()
     return 0
+
+
+def _converse(args, conv: Conversation, ui) -> None:
+    from assistant.audio.mic import Microphone
+
+    if args.text:
+        ui.start(player=conv.player)
+        conv.typed()
+        return
+    try:
+        mic = Microphone(conv.config.input_device).open()
+    except DeviceError as exc:
+        ui.start(player=conv.player)
+        ui.warn(f"{exc}; type your requests instead")
+        conv.typed()
+        return
+    ui.start(mic=mic, player=conv.player)
+    try:
+        conv.spoken(mic)
+    except DeviceError as exc:
+        ui.warn(f"{exc}; carrying on typed")
+        ui.mic = None
+        if conv.keyboard is not None:  # the keyboard has been read all along: go on with that reader
+            conv.keyboard.join()
+        else:
+            conv.typed()
+    finally:
+        mic.close()

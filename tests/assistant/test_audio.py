@@ -182,7 +182,7 @@ def test_the_users_own_files_play_by_path_and_by_name(pulse, maestro, tmp_path):
 
 
 def test_the_audio_server_dies_while_playing_and_listening(tmp_path):
-    from tests.support.pulse import Pulse
+    from assistant.audio.virtual import Pulse
 
     if not Pulse.available():
         pytest.skip("PulseAudio is not installed (make setup installs it)")

@@ -1,4 +1,5 @@
-"""A private PulseAudio server with a virtual microphone and speaker (../shared/notes/audio.md), for tests."""
+"""A private PulseAudio server with a virtual microphone and speaker (../shared/notes/audio.md), for the tests and
+for `maestro bench`, which speak into the microphone and listen to the speaker on machines without sound hardware."""
 from __future__ import annotations
 
 import os
