@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generators import styles
 from generators.compose.bass import bass_line
@@ -19,6 +19,7 @@ __all__ = ["Context", "Request", "compose", "make_track", "title_for"]
 
 PAN = {"drums": 64, "bass": 64, "chords": 48, "melody": 80, "pad": 64}
 DISPLAY = {"lofi": "Lo-fi", "hiphop": "Hip-hop"}
+MIN_NOTE = 0.05  # beats; the shortest note humanize leaves
 
 
 def title_for(genre: str, mood: str, tonic: str) -> str:
@@ -53,6 +54,12 @@ class Context:
     sections: tuple[Section, ...]
     bar_beats: float
 
+    @property
+    def length(self) -> float:
+        """Beats from the start to the end of the form."""
+        last = self.sections[-1]
+        return last.start + last.duration
+
 
 def make_part(role: str, ctx: Context, rng: random.Random) -> list[Note]:
     """The notes of one part in the context's style (drums fall back to a pop groove in styles without drums)."""
@@ -73,7 +80,15 @@ def make_track(role: str, instrument: str, ctx: Context, rng: random.Random) -> 
     notes = make_part(role, ctx, rng)
     timing = 0.004 if role == "drums" else 0.01
     program = 0 if role == "drums" else styles.instruments()[instrument]
-    return Track(instrument, role, program, humanize(notes, rng, ctx.genre.swing, timing=timing), pan=PAN[role])
+    notes = within(humanize(notes, rng, ctx.genre.swing, timing=timing), ctx.length)
+    return Track(instrument, role, program, notes, pan=PAN[role])
+
+
+def within(notes: tuple[Note, ...], length: float) -> tuple[Note, ...]:
+    """The notes cut at the piece's end: a pattern or a swung, humanized note may spill past a last bar that the
+    asked duration shortened; such notes go, and the ones that ring past the end are cut short."""
+    return tuple(replace(n, duration=round(min(n.duration, length - n.start), 4)) for n in notes
+                 if n.start < length - MIN_NOTE)
 
 
 def compose(request: Request) -> Piece:

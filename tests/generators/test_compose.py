@@ -46,3 +46,18 @@ def test_melody_lands_on_chord_tones_on_strong_beats():
 def test_instruments_requested_are_used():
     piece = compose(Request(genre="jazz", seed=1, instruments=("flute",)))
     assert piece.track("melody").name == "flute"
+
+
+def test_every_note_ends_inside_the_piece():
+    """Patterns and humanized notes never spill past an end that the asked duration cut mid-bar (a note starting
+    at the end made an empty MIDI note and failed the export)."""
+    from generators import styles
+    from generators.midi import to_pretty_midi
+
+    for genre in styles.genres():
+        for seed in range(8):
+            piece = compose(Request(genre=genre, seed=seed, duration_s=5 + seed))
+            for track in piece.tracks:
+                assert all(n.duration > 0.04 and n.start + n.duration <= piece.length_beats + 1e-3
+                           for n in track.notes), (genre, seed, track.name)
+            to_pretty_midi(piece)
