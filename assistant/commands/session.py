@@ -1,6 +1,7 @@
 """`maestro` (voice) and `maestro --text` (typed): the conversation, with music playing in the background."""
 from __future__ import annotations
 
+import os
 import threading
 
 from assistant.commands.common import load_config, session_dir, understander
@@ -77,6 +78,11 @@ class Conversation:
             intent = self.understand(text)
             self.ui.understood(intent)
             reply = dialogue.handle(intent, self.session, text)
+        except Exception as exc:  # noqa: BLE001 - one failed turn must not end the session; what is saved stays
+            if os.environ.get("MAESTRO_DEBUG"):
+                raise
+            self.ui.warn(f"that failed ({exc.__class__.__name__}: {exc}); nothing saved was lost, try again")
+            return
         finally:
             self.ui.busy(None)
         self.ui.reply(reply.text)
@@ -126,20 +132,23 @@ class Conversation:
         self.ui.note("Listening. Speak a request (or type one and press Enter).")
         self.keyboard = threading.Thread(target=self.typed, daemon=True)
         self.keyboard.start()
-        for utterance in mic.utterances(self.done.is_set):
-            if self.player:
-                self.player.duck(True)
+        for utterance in mic.utterances(self.done.is_set, hearing=self._duck):
+            self._duck(True)
             self.ui.busy("transcribing")
             try:
                 text = recognizer.transcribe(utterance).text
             finally:
                 self.ui.busy(None)
-            if self.player:
-                self.player.duck(False)
+            self._duck(False)
             if not text or (wake and not text.lower().lstrip().startswith(wake)):
                 continue
             self.ui.heard(text)
             self.turn(text[len(wake):].lstrip(" ,.") if wake else text)
+
+    def _duck(self, on: bool) -> None:
+        """The music steps back while the user speaks (barge-in) and while it is transcribed."""
+        if self.player:
+            self.player.duck(on)
 
     def close(self) -> None:
         for thread in self._voices:  # a voice still synthesizing must finish before the interpreter goes

@@ -121,3 +121,28 @@ def test_questions_about_the_users_own_recording(ask, maestro, tmp_path):
     assert summary.startswith("my song.wav") and "LUFS" in summary
     ask("make a jazz tune in d major")
     assert ask("what key is this in")["reply"] == "It's in D major."  # "this" is the new piece again
+
+
+def test_a_turn_that_fails_is_one_line_and_the_session_goes_on(tmp_path, monkeypatch, capsys):
+    """A fault injected into one turn's skill: the live session says so in one line, and the next turn works on
+    the state that was saved."""
+    import argparse
+
+    from assistant import dialogue
+    from assistant.commands.session import Conversation
+    from assistant.ui.plain import PlainUI
+
+    args = argparse.Namespace(session=str(tmp_path / "s"), quiet=True)
+    monkeypatch.setenv("PULSE_SERVER", "unix:/nonexistent/native")  # no speaker: music is saved, not played
+    conv = Conversation(args, PlainUI())
+    conv.turn("make a calm folk song for five seconds")
+    real = dialogue.handle
+    monkeypatch.setattr(dialogue, "handle", lambda *a: (_ for _ in ()).throw(RuntimeError("disk on fire")))
+    conv.turn("make it faster")
+    monkeypatch.setattr(dialogue, "handle", real)
+    conv.turn("what key is this in")
+    conv.close()
+    out, err = capsys.readouterr()
+    assert "that failed (RuntimeError: disk on fire)" in err and "Traceback" not in err
+    assert "It's in" in out.splitlines()[-1]
+    assert conv.session.current().version == 1
