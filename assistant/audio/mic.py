@@ -1,11 +1,12 @@
-"""Microphone capture: a 16 kHz sounddevice.InputStream into a queue, cut into utterances. An utterance starts when
-the level rises well above the noise floor and ends after 600 ms of quiet, with 300 ms of pre-roll; Silero VAD then
-decides (in assistant.asr) whether it holds speech at all."""
+"""Microphone capture: a 16 kHz sounddevice.InputStream into a queue, cut into utterances by Silero VAD run frame
+by frame (assistant.asr.vad.Stream). An utterance starts when a frame is likely speech, keeps 300 ms of pre-roll so
+the first syllable is not lost, and ends after 600 ms without speech or at 15 s; a blip under 100 ms of speech is
+dropped. Music and noise rarely start one, and when they do, the recogniser's own VAD and guard stop them."""
 from __future__ import annotations
 
 import collections
 import queue
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -13,7 +14,10 @@ from assistant.audio import devices
 from assistant.errors import DeviceError
 
 RATE = 16000
-BLOCK = 480  # 30 ms
+BLOCK = 480  # 30 ms from the device
+FRAME = 512  # 32 ms to the VAD
+START, END = 0.5, 0.35  # speech probability that starts an utterance, and below which a frame is quiet
+MIN_SPEECH_S = 0.1
 END_SILENCE_S = 0.6
 PRE_ROLL_S = 0.3
 MAX_UTTERANCE_S = 15.0
@@ -27,7 +31,7 @@ class Microphone:
         self.level = 0.0
         """The last block's RMS level, for the meter."""
         self.hearing = False
-        """True while an utterance is being cut (the level rose above the noise floor)."""
+        """True while an utterance is being cut (the VAD heard speech start)."""
         self._stream = None
 
     def open(self) -> "Microphone":
@@ -51,10 +55,9 @@ class Microphone:
             self._stream.close()
             self._stream = None
 
-    def utterances(self, stop) -> Iterator[np.ndarray]:
-        """Utterances as they end, until stop() is true. Raises DeviceError when the device goes away."""
-        pre = collections.deque(maxlen=int(PRE_ROLL_S * RATE / BLOCK))
-        floor, speech, quiet, silent_waits = 1e-3, [], 0, 0
+    def _frames(self, stop) -> Iterator[np.ndarray]:
+        """512-sample frames (32 ms) until stop() is true. Raises DeviceError when the device goes away."""
+        pending, silent_waits = np.zeros(0, np.float32), 0
         while not stop():
             try:
                 block = self.blocks.get(timeout=0.5)
@@ -64,19 +67,38 @@ class Microphone:
                 if self._stream is None or not self._stream.active or silent_waits >= 4:
                     raise DeviceError("the microphone went away") from None
                 continue
-            rms = float(np.sqrt(np.mean(block ** 2)))
-            loud = rms > max(4 * floor, 0.01)
+            pending = np.concatenate([pending, block])
+            while len(pending) >= FRAME:
+                yield pending[:FRAME]
+                pending = pending[FRAME:]
+
+    def utterances(self, stop, hearing: Callable[[bool], None] | None = None) -> Iterator[np.ndarray]:
+        """Utterances as they end, until stop() is true. hearing(True) is called as speech starts (to duck the
+        music at once), hearing(False) when what started is dropped as a blip."""
+        from assistant.asr.vad import Stream
+
+        vad, frame_s = Stream(), FRAME / RATE
+        pre = collections.deque(maxlen=round(PRE_ROLL_S / frame_s))
+        speech: list[np.ndarray] = []
+        voiced = quiet = 0
+        for frame in self._frames(stop):
+            p = vad(frame)
             if not speech:
-                floor = 0.95 * floor + 0.05 * rms if not loud else floor
-                pre.append(block)
-                if loud:
-                    speech = list(pre)
-                    self.hearing = True
+                pre.append(frame)
+                if p >= START:
+                    speech, voiced, quiet, self.hearing = list(pre), 1, 0, True
+                    if hearing:
+                        hearing(True)
                 continue
-            speech.append(block)
-            quiet = 0 if loud else quiet + 1
-            if quiet * BLOCK >= END_SILENCE_S * RATE or len(speech) * BLOCK >= MAX_UTTERANCE_S * RATE:
-                self.hearing = False
+            speech.append(frame)
+            voiced += p >= START
+            quiet = 0 if p >= END else quiet + 1
+            if quiet * frame_s < END_SILENCE_S and len(speech) * frame_s < MAX_UTTERANCE_S:
+                continue
+            self.hearing = False
+            if voiced * frame_s >= MIN_SPEECH_S:
                 yield np.concatenate(speech)
-                speech, quiet = [], 0
-                pre.clear()
+            elif hearing:
+                hearing(False)
+            speech = []
+            pre.clear()

@@ -48,6 +48,23 @@ class Pulse:
     def speak_into_mic(self, wav: Path) -> subprocess.Popen:
         return subprocess.Popen(["paplay", "--device=micfeed", str(wav)], env=self.env)
 
+    def echo(self, volume: float) -> str:
+        """Feed what the speaker plays back into the microphone at `volume` (0..1), as a room would; returns the
+        module to unload."""
+        module = subprocess.run(["pactl", "load-module", "module-loopback", "source=speaker.monitor",
+                                 "sink=micfeed", "latency_msec=60"], env=self.env, check=True, capture_output=True,
+                                text=True).stdout.strip()
+        inputs = subprocess.run(["pactl", "list", "short", "sink-inputs"], env=self.env, check=True,
+                                capture_output=True, text=True).stdout.splitlines()
+        for row in (line.split("\t") for line in inputs):
+            if len(row) > 2 and row[2] == module:
+                subprocess.run(["pactl", "set-sink-input-volume", row[0], f"{round(volume * 100)}%"], env=self.env,
+                               check=True, capture_output=True)
+        return module
+
+    def unload(self, module: str) -> None:
+        subprocess.run(["pactl", "unload-module", module], env=self.env, capture_output=True)
+
     def stop(self) -> None:
         for p in self._tickers:
             p.terminate()

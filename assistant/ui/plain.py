@@ -1,6 +1,8 @@
 """Plain lines, for pipes, logs and scripts: `heard> …`, `maestro> …`, warnings on stderr, `input()` for typing."""
 from __future__ import annotations
 
+import sys
+
 from assistant.commands.common import warn as _warn
 
 PROMPT = "you> "
@@ -38,6 +40,10 @@ class PlainUI:
         pass
 
     def read_line(self) -> str | None:
+        """The next typed line; the prompt only for a person at a terminal, so piped output stays lines."""
+        if not sys.stdin.isatty():
+            line = sys.stdin.readline()
+            return line.rstrip("\n") if line else None
         try:
             return input(PROMPT)
         except EOFError:

@@ -113,6 +113,34 @@ def test_spoken_requests_are_heard_and_music_and_noise_are_not(pulse, speech, tm
         app.close()
 
 
+def test_barge_in_a_command_is_heard_over_the_music(pulse, speech, tmp_path):
+    """The speaker's music reaches the microphone (a loopback at 40%, as a laptop's speakers would); the music
+    alone is never taken for a command, and a spoken one over it is understood."""
+    app = Running(pulse.env, tmp_path / "s")
+    echo = pulse.echo(0.4)
+    try:
+        app.wait_for("Listening")
+        app.proc.stdin.write("make a lofi beat at 80 bpm for forty seconds\n")
+        app.proc.stdin.flush()
+        app.wait_for("maestro>")
+        mic = tmp_path / "mic.wav"
+        rec = subprocess.Popen(["parecord", "-d", "micfeed.monitor", "--file-format=wav", str(mic)], env=pulse.env)
+        assert not [line for line in app.quiet_for(5) if line.startswith(("heard>", "maestro>"))]
+        rec.terminate()
+        rec.wait()
+        command = speech("make it faster")
+        in_mic, said = soundfile.read(str(mic))[0], soundfile.read(str(command))[0]
+        ratio_db = 20 * np.log10(np.sqrt(np.mean(in_mic ** 2)) / np.sqrt(np.mean(said[np.abs(said) > 0.01] ** 2)))
+        assert -20 < ratio_db < -3  # the music in the microphone is a real competitor for the voice
+        pulse.speak_into_mic(command).wait()
+        lines = app.wait_for("maestro>")
+        assert any("faster" in line.lower() for line in lines if line.startswith("heard>")), lines
+        assert "BPM" in lines[-1]
+    finally:
+        pulse.unload(echo)
+        app.close()
+
+
 def test_without_a_microphone_the_session_is_typed(tmp_path):
     env = {**os.environ, "PULSE_SERVER": "unix:/nonexistent/native"}
     done = subprocess.run([sys.executable, "-m", "assistant", "--session", str(tmp_path / "s")], cwd=ROOT, env=env,

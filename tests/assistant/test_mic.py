@@ -1,0 +1,60 @@
+"""Cutting utterances from the microphone's blocks with Silero VAD: speech alone, music alone, speech over music.
+The blocks go into the queue the stream callback fills; no device is opened."""
+import numpy as np
+import pytest
+import soundfile
+
+from assistant.audio.files import resample
+from assistant.audio.mic import BLOCK, END_SILENCE_S, PRE_ROLL_S, RATE, Microphone
+from assistant.errors import DeviceError
+from generators import engine
+from generators.compose import Request
+from generators.master import master
+from generators.render import SAMPLE_RATE
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def music():
+    """Eight seconds of maestro's rock at 16 kHz mono, at -10 dB: what a laptop's microphone hears from its
+    speakers."""
+    m = engine.get()
+    audio = master(engine.render(m, m.compose(Request(genre="rock", duration_s=8, seed=2))), SAMPLE_RATE)
+    return resample(audio.mean(axis=1), SAMPLE_RATE, RATE).astype(np.float32) * 10 ** (-10 / 20)
+
+
+def at_16k(path) -> np.ndarray:
+    audio, rate = soundfile.read(str(path), dtype="float32")
+    return resample(audio, rate, RATE).astype(np.float32)
+
+
+def cut(feed: np.ndarray) -> tuple[list[np.ndarray], list[bool]]:
+    mic, calls = Microphone(), []
+    for i in range(0, len(feed) - BLOCK + 1, BLOCK):
+        mic.blocks.put(feed[i:i + BLOCK])
+    out = []
+    try:
+        for utterance in mic.utterances(mic.blocks.empty, hearing=calls.append):
+            out.append(utterance)
+    except DeviceError:  # the queue ran dry with no stream behind it: the end of the feed
+        pass
+    return out, calls
+
+
+def test_speech_is_cut_with_pre_roll_and_end_silence(speech):
+    said = at_16k(speech("make it faster"))
+    silence = np.zeros(RATE, np.float32)
+    utterances, calls = cut(np.concatenate([silence, said, silence, said, silence]))
+    assert len(utterances) == 2 and calls == [True, True]
+    for u in utterances:
+        assert len(said) / RATE < len(u) / RATE < len(said) / RATE + PRE_ROLL_S + END_SILENCE_S + 0.2
+
+
+def test_music_alone_starts_nothing_and_speech_over_it_is_cut(speech, music):
+    said = at_16k(speech("what key is this in"))
+    assert cut(music)[0] == []
+    over = music.copy()
+    over[RATE:RATE + len(said)] += said
+    utterances, _ = cut(over)
+    assert len(utterances) == 1 and len(said) / RATE < len(utterances[0]) / RATE < len(said) / RATE + 1.5
