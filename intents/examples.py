@@ -101,15 +101,16 @@ def written(seed: int = 0, samples: int = TEMPLATE_SAMPLES) -> list[tuple[str, s
 
 
 def heard() -> list[tuple[str, str]]:
-    """(intent, transcript) for training lines spoken by piper and transcribed by Whisper (data/heard.yaml, made by
-    `python -m assistant.asr.harvest`): the spellings the classifier meets in use ("paws", "see major")."""
+    """(intent, transcript) for training lines spoken by piper and transcribed by Whisper (data/heard*.yaml, one
+    file per recogniser setting, made by `python -m assistant.asr.harvest`): the spellings the classifier meets in
+    use ("paws", "see major")."""
     import yaml
 
-    path = DATA / "heard.yaml"
-    if not path.exists():
-        return []
-    rows = yaml.safe_load(path.read_text(encoding="utf-8")).get("heard") or []
-    return [(r["intent"], r["heard"]) for r in rows if r.get("heard")]
+    out = []
+    for path in sorted(DATA.glob("heard*.yaml")):
+        rows = yaml.safe_load(path.read_text(encoding="utf-8")).get("heard") or []
+        out += [(r["intent"], r["heard"]) for r in rows if r.get("heard")]
+    return out
 
 
 def load(seed: int = 0, samples: int = TEMPLATE_SAMPLES) -> list[Example]:

@@ -3,7 +3,9 @@ intents/data/heard.yaml for the classifier to learn from. `python -m assistant.a
 
 A one-off, not part of set-up (≈ 1.3 s per line here); the output is committed as data. Made by
 `--share 0.4`, then `--share 1 --seed 1 --intents undo,redo,pause,resume,stop,help,quit,volume --append`: the short
-commands, which tiny.en mishears most ("undo" → "and you", "river"), spoken again at other rates. Speaking rates vary so the
+commands, which tiny.en mishears most ("undo" → "and you", "river"), spoken again at other rates. The short window
+mishears differently, so intents/data/heard-short.yaml holds other lines through it:
+`--share 0.4 --seed 2 --window short --out intents/data/heard-short.yaml`. Speaking rates vary so the
 transcripts carry the errors of fast and slow speech. Lines whose transcript is rejected (no speech, a hallucination)
 are kept with an empty transcript, so a rerun shows what was lost."""
 from __future__ import annotations

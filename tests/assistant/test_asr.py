@@ -27,6 +27,10 @@ def test_cut_repeats():
     assert cut_repeats("add drums add drums add drums") == "add drums"
     assert cut_repeats("stop stop stop") == "stop stop stop"
     assert cut_repeats("play it") == "play it"
+    assert cut_repeats("Replace the piano with a sax. Replace the piano with the piano with the") == \
+        "Replace the piano with a sax."  # the loop decays: only the first copy counts
+    assert cut_repeats("make it slower and make it quieter") == "make it slower and make it quieter"
+    assert cut_repeats("Play it. Play it again.") == "Play it."  # a restart after a full stop is a loop too
 
 
 @pytest.mark.slow
@@ -44,6 +48,23 @@ def test_both_backends_agree_on_the_same_weights(speech):
     assert all(a and b for a, b in pairs)
     assert sum(a == b for a, b in pairs) >= len(pairs) - 1, pairs
     assert all(wer(a, b)[0] <= 1 for a, b in pairs), pairs
+
+
+@pytest.mark.slow
+def test_the_short_window_hears_what_the_full_one_hears(speech):
+    """Encoding only the utterance: no loops (the tokens are bounded, repeats cut), and at most one word more
+    wrong than the full window."""
+    from assistant.asr import Recognizer, load_backend
+    from assistant.asr.evaluate import wer, words
+    from assistant.audio.files import read_speech
+
+    short = Recognizer(load_backend("openai-whisper", "tiny.en", "short"))
+    full = Recognizer(load_backend("openai-whisper", "tiny.en", "full"))
+    for phrase in PHRASES:
+        audio = read_speech(speech(phrase))
+        s, f = short.transcribe(audio).text, full.transcribe(audio).text
+        assert len(words(s)) <= len(words(phrase)) + 1, s
+        assert wer(phrase, s)[0] <= wer(phrase, f)[0] + 1, (s, f)
 
 
 @pytest.mark.slow
