@@ -1,0 +1,70 @@
+"""Soak: 500 mixed turns through one running `maestro` session on the virtual speaker (generating, editing, undo
+and redo, questions, playback control, saving, off-topic), and nothing grows: memory, threads, open files."""
+import queue
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = [pytest.mark.slow, pytest.mark.audio]
+
+CYCLE = ("make a calm lofi beat for ten seconds", "make it faster", "add a saxophone melody", "what key is this in",
+         "undo", "redo", "pause", "resume", "volume 40", "what chords are these", "transpose it up two semitones",
+         "stop", "play it", "save it as soak", "make a jazz tune for eight seconds", "swap the piano for a guitar",
+         "what's the weather like", "how fast is it", "play the previous song", "help")
+TURNS = 500
+BASELINE_AFTER = 60
+
+
+def usage(pid: int) -> dict:
+    proc = Path(f"/proc/{pid}")
+    rss = next(int(line.split()[1]) for line in (proc / "status").read_text().splitlines()
+               if line.startswith("VmRSS:"))
+    return {"rss_mb": rss / 1024, "threads": len(list((proc / "task").iterdir())),
+            "fds": len(list((proc / "fd").iterdir()))}
+
+
+def test_500_turns_grow_nothing(pulse, tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "--text", "--quiet", "--plain", "--session",
+                             str(tmp_path / "s")], cwd=ROOT, env=pulse.env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    replies: queue.Queue = queue.Queue()
+    output: list[str] = []
+
+    def read():
+        for line in proc.stdout:
+            output.append(line)
+            if line.startswith("maestro> "):
+                replies.put(line)
+    threading.Thread(target=read, daemon=True).start()
+
+    def converse(turns: range) -> None:
+        proc.stdin.write("".join(CYCLE[i % len(CYCLE)] + "\n" for i in turns))
+        proc.stdin.flush()
+        for turn in turns:
+            try:
+                replies.get(timeout=120)
+            except queue.Empty:
+                raise AssertionError(f"no reply to turn {turn}: {''.join(output[-20:])}") from None
+
+    try:
+        converse(range(BASELINE_AFTER))
+        before = usage(proc.pid)
+        converse(range(BASELINE_AFTER, TURNS))
+        after = usage(proc.pid)
+        proc.stdin.write("bye\n")
+        proc.stdin.flush()
+        assert proc.wait(timeout=60) == 0
+    finally:
+        proc.kill()
+    print(f"soak: after {BASELINE_AFTER} turns {before}, after {TURNS} turns {after}")
+    log = "".join(output)
+    assert "Traceback" not in log and "internal error" not in log, log[-2000:]
+    assert after["rss_mb"] - before["rss_mb"] < 50, (before, after)
+    assert after["threads"] <= before["threads"], (before, after)
+    assert after["fds"] <= before["fds"], (before, after)
+    assert len(list((tmp_path / "s" / "library").iterdir())) == TURNS // len(CYCLE)  # every save kept, none lost
