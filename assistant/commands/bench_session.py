@@ -56,11 +56,14 @@ def rss_after_turns() -> float:
         proc = _spawn("--text", "--quiet", "--session", tmp)
         proc.stdin.write("\n".join(TURNS) + "\n")
         proc.stdin.flush()
-        replies = 0
+        replies, seen = 0, []
         for line in proc.stdout:
+            seen.append(line)
             replies += line.startswith("maestro>") or "maestro> " in line
             if replies >= len(TURNS):
                 break
+        if proc.poll() is not None:
+            raise RuntimeError(f"the session ended after {replies} turns: {''.join(seen[-3:]).strip()}")
         peak = _peak_rss_mb(proc.pid)
         proc.communicate("quit\n", timeout=60)
     return peak
