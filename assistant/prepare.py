@@ -6,7 +6,7 @@ import sys
 import time
 
 
-def _whisper() -> str:
+def _whisper(progress) -> str:
     from assistant.asr import models
 
     for name in ("tiny.en", "base"):
@@ -15,18 +15,18 @@ def _whisper() -> str:
     return "Whisper tiny.en and base ready in ~/.cache/whisper"
 
 
-def _intents() -> str:
+def _intents(progress) -> str:
     from intents import train
     from intents.classifier import default_model_path
 
     path = default_model_path()
     if path.exists():
         return f"intent model up to date ({path.name})"
-    summary = train.train(path, log=lambda m: None)
+    summary = train.train(path, log=lambda m: None, progress=progress)
     return f"intent model trained: dev accuracy {summary['dev_accuracy']:.1%} in {summary['seconds']:.0f} s"
 
 
-def _librosa() -> str:
+def _librosa(progress) -> str:
     """Run each analysis path once so numba compiles and caches its kernels now, not on the first question."""
     import tempfile
     from pathlib import Path
@@ -54,13 +54,18 @@ STEPS = (("Converting Whisper weights", _whisper), ("Training the intent classif
 
 
 def main() -> int:
+    """Each step on a progress line: what it is doing, a bar (epochs for the training; a pulse where a step cannot
+    count), the time taken; then what it did."""
     from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     console = Console(stderr=True)
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     for title, step in STEPS:
         t = time.perf_counter()
-        with console.status(f"{title}…"):
-            done = step()
+        with Progress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task(f"{title}…", total=None)
+            done = step(lambda n, total: bar.update(task, completed=n, total=total))
         console.print(f"[green]✓[/] {done} [dim]({time.perf_counter() - t:.1f} s)[/]")
     return 0
 

@@ -63,7 +63,8 @@ def _threshold(top, head, states, labels) -> float:
     return min(0.5, conf[int(len(conf) * MAX_FALSE_REJECT)] - 1e-4) if conf else 0.3
 
 
-def train(out: Path, seed: int = 0, log=print) -> dict:
+def train(out: Path, seed: int = 0, log=print, progress=None) -> dict:
+    """Train and save the classifier; log(message) after each epoch, progress(epochs done, epochs) for a bar."""
     import torch
 
     torch.manual_seed(seed)
@@ -96,6 +97,8 @@ def train(out: Path, seed: int = 0, log=print) -> dict:
             opt.step()
             total += loss.item() * len(idx)
         log(f"epoch {epoch + 1}/{EPOCHS}: loss {total / len(order):.4f} ({time.perf_counter() - t0:.0f} s)")
+        if progress:
+            progress(epoch + 1, EPOCHS)
     top.eval()
     # Fold the logit scale into the head so that inference is plain head(pooled).
     with torch.no_grad():
