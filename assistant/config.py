@@ -25,6 +25,8 @@ class Config:
     for the same understanding; "full" always encodes Whisper's 30 s window."""
     wake_phrase: str | None = None
     """When set ("maestro"), hands-free commands must start with it; typed ones never need it."""
+    push_to_talk: bool = False
+    """Hands-free listening off: the microphone takes one request after Enter is pressed on an empty line."""
     voice_replies: bool = True
     """Speak replies with the local neural voice."""
     input_device: str | int | None = None

@@ -32,6 +32,8 @@ class Microphone:
         """The last block's RMS level, for the meter."""
         self.hearing = False
         """True while an utterance is being cut (the VAD heard speech start)."""
+        self.armed = True
+        """False to ignore what is said (push-to-talk between presses): no utterance starts."""
         self._stream = None
 
     def open(self) -> "Microphone":
@@ -83,6 +85,8 @@ class Microphone:
         voiced = quiet = 0
         for frame in self._frames(stop):
             p = vad(frame)
+            if not speech and not self.armed:
+                continue
             if not speech:
                 pre.append(frame)
                 if p >= START:

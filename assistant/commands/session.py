@@ -25,6 +25,8 @@ class Conversation:
         self.speaker = self._speaker(args)
         self._voices: list[threading.Thread] = []
         self.keyboard: threading.Thread | None = None
+        self.mic = None
+        """The microphone while the session listens (push-to-talk arms it)."""
 
     def _speaker(self, args):
         if args.quiet or not self.config.voice_replies or self.player is None:
@@ -119,6 +121,9 @@ class Conversation:
                 break
             if text.strip():
                 self.turn(text)
+            elif self.mic is not None and self.config.push_to_talk:
+                self.mic.armed = True
+                self.ui.note("Listening for one request.")
 
     def spoken(self, mic) -> None:
         from assistant.asr import load_recognizer
@@ -129,10 +134,14 @@ class Conversation:
         finally:
             self.ui.busy(None)
         wake = (self.config.wake_phrase or "").lower()
-        self.ui.note("Listening. Speak a request (or type one and press Enter).")
+        self.mic = mic
+        mic.armed = not self.config.push_to_talk
+        self.ui.note("Listening. Speak a request (or type one and press Enter)." if mic.armed else
+                     "Ready. Press Enter, then speak a request (or type one and press Enter).")
         self.keyboard = threading.Thread(target=self.typed, daemon=True)
         self.keyboard.start()
         for utterance in mic.utterances(self.done.is_set, hearing=self._duck):
+            mic.armed = not self.config.push_to_talk  # one request per press
             self._duck(True)
             self.ui.busy("transcribing")
             try:

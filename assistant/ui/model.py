@@ -40,11 +40,14 @@ class Screen:
 
 
 def status(screen: Screen, mic, player) -> str:
-    """listening / hearing speech / transcribing / thinking / speaking / playing / paused / ready."""
+    """listening / hearing speech / transcribing / thinking / speaking / playing / paused / ready, or "press Enter
+    to talk" when push-to-talk waits for a press."""
     if screen.busy:
         return screen.busy
     if mic is not None and mic.hearing:
         return "hearing speech"
+    if mic is not None and not mic.armed:
+        return "press Enter to talk"
     if player is not None and player.speaking():
         return "speaking"
     if player is not None and player.active():

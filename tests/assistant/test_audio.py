@@ -141,6 +141,26 @@ def test_barge_in_a_command_is_heard_over_the_music(pulse, speech, tmp_path):
         app.close()
 
 
+def test_push_to_talk_hears_one_request_per_press(pulse, speech, tmp_path):
+    config = tmp_path / "config" / "maestro" / "config.yaml"
+    config.parent.mkdir(parents=True)
+    config.write_text("push_to_talk: true\n")
+    app = Running(pulse.env, tmp_path / "s")
+    try:
+        app.wait_for("Press Enter, then speak")
+        pulse.speak_into_mic(speech("make a calm jazz tune")).wait()
+        assert not [line for line in app.quiet_for(4) if line.startswith(("heard>", "maestro>"))]
+        app.proc.stdin.write("\n")
+        app.proc.stdin.flush()
+        app.wait_for("Listening for one request")
+        pulse.speak_into_mic(speech("make a calm jazz tune")).wait()
+        assert "jazz" in app.wait_for("maestro>")[-1].lower()
+        pulse.speak_into_mic(speech("what key is this in")).wait()  # the press was used: not heard
+        assert not [line for line in app.quiet_for(4) if line.startswith(("heard>", "maestro>"))]
+    finally:
+        app.close()
+
+
 def test_without_a_microphone_the_session_is_typed(tmp_path):
     env = {**os.environ, "PULSE_SERVER": "unix:/nonexistent/native"}
     done = subprocess.run([sys.executable, "-m", "assistant", "--session", str(tmp_path / "s")], cwd=ROOT, env=env,

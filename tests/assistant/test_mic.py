@@ -29,8 +29,9 @@ def at_16k(path) -> np.ndarray:
     return resample(audio, rate, RATE).astype(np.float32)
 
 
-def cut(feed: np.ndarray) -> tuple[list[np.ndarray], list[bool]]:
+def cut(feed: np.ndarray, armed: bool = True) -> tuple[list[np.ndarray], list[bool]]:
     mic, calls = Microphone(), []
+    mic.armed = armed
     for i in range(0, len(feed) - BLOCK + 1, BLOCK):
         mic.blocks.put(feed[i:i + BLOCK])
     out = []
@@ -47,6 +48,7 @@ def test_speech_is_cut_with_pre_roll_and_end_silence(speech):
     silence = np.zeros(RATE, np.float32)
     utterances, calls = cut(np.concatenate([silence, said, silence, said, silence]))
     assert len(utterances) == 2 and calls == [True, True]
+    assert cut(np.concatenate([silence, said, silence]), armed=False) == ([], [])  # push-to-talk, not pressed
     for u in utterances:
         assert len(said) / RATE < len(u) / RATE < len(said) / RATE + PRE_ROLL_S + END_SILENCE_S + 0.2
 

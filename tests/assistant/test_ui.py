@@ -85,6 +85,9 @@ def test_status_follows_the_devices():
     screen, mic, player = Screen(), Microphone(), Player()
     assert status(screen, None, None) == "ready"
     assert status(screen, mic, player) == "listening"
+    mic.armed = False
+    assert status(screen, mic, player) == "press Enter to talk"
+    mic.armed = True
     player.play(np.zeros((RATE, 2), np.float32))
     assert status(screen, mic, player) == "playing"
     player.pause()
