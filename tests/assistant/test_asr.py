@@ -104,3 +104,30 @@ def test_text_file_named_wav_is_refused(maestro, tmp_path):
     fake.write_text("hello, I am text")
     done = maestro("ask", "--audio", str(fake), "--no-play", "--session", str(tmp_path / "s"))
     assert done.returncode == 2 and "not a readable audio file" in done.stderr
+
+
+@pytest.mark.slow
+def test_bad_audio_is_one_line_and_odd_audio_is_heard(maestro, speech, tmp_path):
+    """The bad-audio rows: missing, empty, text, corrupt, zero-length files are one line and exit 2; 8 kHz, 96 kHz
+    stereo and a 10-minute recording with the request in it are transcribed."""
+    from assistant.audio.files import resample
+
+    said, rate = soundfile.read(str(speech("take out the piano")), dtype="float32")
+    (tmp_path / "empty.wav").write_bytes(b"")
+    (tmp_path / "text.wav").write_text("hello")
+    (tmp_path / "corrupt.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEfmt " + b"\x01" * 100)
+    soundfile.write(str(tmp_path / "zero.wav"), np.zeros(0, np.float32), 16000)
+    for name in ("missing.wav", "empty.wav", "text.wav", "corrupt.wav", "zero.wav"):
+        done = maestro("transcribe", str(tmp_path / name))
+        assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, (name, done.stderr)
+        assert done.stderr.startswith("maestro: ") and "Traceback" not in done.stderr
+    soundfile.write(str(tmp_path / "8k.wav"), resample(said, rate, 8000), 8000)
+    high = resample(said, rate, 96000)
+    soundfile.write(str(tmp_path / "96k.wav"), np.stack([high, 0.8 * high], axis=1), 96000)
+    long = np.zeros(16000 * 600, np.float32)
+    at16 = resample(said, rate, 16000)
+    long[16000 * 5:16000 * 5 + len(at16)] = at16
+    soundfile.write(str(tmp_path / "10min.wav"), long, 16000)
+    done = maestro("transcribe", *(str(tmp_path / n) for n in ("8k.wav", "96k.wav", "10min.wav")), "--json")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.lower().count("piano") == 3, done.stdout
