@@ -38,9 +38,6 @@ class Stream:
         from faster_whisper.vad import get_vad_model
 
         self._session = get_vad_model().session
-        self.reset()
-
-    def reset(self) -> None:
         self._h = np.zeros((1, 1, 128), np.float32)
         self._c = np.zeros((1, 1, 128), np.float32)
         self._context = np.zeros(self.CONTEXT, np.float32)

@@ -10,12 +10,12 @@ from typing import Callable, Iterator
 
 import numpy as np
 
+from assistant.asr.vad import Stream
 from assistant.audio import devices
 from assistant.errors import DeviceError
 
 RATE = 16000
 BLOCK = 480  # 30 ms from the device
-FRAME = 512  # 32 ms to the VAD
 START, END = 0.5, 0.35  # speech probability that starts an utterance, and below which a frame is quiet
 MIN_SPEECH_S = 0.1
 END_SILENCE_S = 0.6
@@ -58,7 +58,7 @@ class Microphone:
             self._stream = None
 
     def _frames(self, stop) -> Iterator[np.ndarray]:
-        """512-sample frames (32 ms) until stop() is true. Raises DeviceError when the device goes away."""
+        """The VAD's 512-sample frames (32 ms) until stop() is true. Raises DeviceError when the device goes away."""
         pending, silent_waits = np.zeros(0, np.float32), 0
         while not stop():
             try:
@@ -70,16 +70,14 @@ class Microphone:
                     raise DeviceError("the microphone went away") from None
                 continue
             pending = np.concatenate([pending, block])
-            while len(pending) >= FRAME:
-                yield pending[:FRAME]
-                pending = pending[FRAME:]
+            while len(pending) >= Stream.FRAME:
+                yield pending[:Stream.FRAME]
+                pending = pending[Stream.FRAME:]
 
     def utterances(self, stop, hearing: Callable[[bool], None] | None = None) -> Iterator[np.ndarray]:
         """Utterances as they end, until stop() is true. hearing(True) is called as speech starts (to duck the
         music at once), hearing(False) when what started is dropped as a blip."""
-        from assistant.asr.vad import Stream
-
-        vad, frame_s = Stream(), FRAME / RATE
+        vad, frame_s = Stream(), Stream.FRAME / RATE
         pre = collections.deque(maxlen=round(PRE_ROLL_S / frame_s))
         speech: list[np.ndarray] = []
         voiced = quiet = 0

@@ -1,10 +1,14 @@
-"""A private PulseAudio server with a virtual microphone and speaker (../shared/notes/audio.md), for the tests and
-for `maestro bench`, which speak into the microphone and listen to the speaker on machines without sound hardware."""
+"""A private PulseAudio server with a virtual microphone and speaker (../shared/notes/audio.md), and a `maestro`
+session running on it, for the tests and for `maestro bench`, which speak into the microphone and listen to the
+speaker on machines without sound hardware."""
 from __future__ import annotations
 
 import os
+import queue
 import shutil
 import subprocess
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -71,3 +75,56 @@ class Pulse:
             p.wait(timeout=5)
         self._tickers.clear()
         subprocess.run(["pulseaudio", "--kill"], env=self.env, capture_output=True, timeout=30)
+
+
+class Running:
+    """A `maestro` session started with `env` (a Pulse's, say), its output read line by line; `args` go before
+    --session (e.g. --quiet --plain)."""
+
+    def __init__(self, env: dict, session: Path, *args: str, cwd: Path | None = None):
+        self.proc = subprocess.Popen([sys.executable, "-m", "assistant", *args, "--session", str(session)], cwd=cwd,
+                                     env={**os.environ, **env}, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True)
+        self.lines: queue.Queue = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def type(self, text: str) -> None:
+        """A typed line, as from the keyboard."""
+        self.proc.stdin.write(text + "\n")
+        self.proc.stdin.flush()
+
+    def wait_for(self, fragment: str, timeout: float = 120) -> list[str]:
+        """The lines up to and including the first that holds `fragment`."""
+        seen = []
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            try:
+                line = self.lines.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            seen.append(line)
+            if fragment in line:
+                return seen
+        raise RuntimeError(f"no {fragment!r} in {seen}")
+
+    def quiet_for(self, seconds: float) -> list[str]:
+        """The lines printed over the next `seconds`."""
+        seen = []
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            try:
+                seen.append(self.lines.get(timeout=0.5))
+            except queue.Empty:
+                pass
+        return seen
+
+    def close(self) -> None:
+        self.type("quit")
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()

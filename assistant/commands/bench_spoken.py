@@ -4,8 +4,6 @@ waits for is inside: the microphone's latency, end-of-speech detection, VAD, Whi
 the first rendered block and the speaker's latency."""
 from __future__ import annotations
 
-import os
-import queue
 import subprocess
 import sys
 import tempfile
@@ -71,34 +69,6 @@ class SpeakerWatch:
         self.proc.wait(timeout=5)
 
 
-class Session:
-    """`maestro --quiet --plain` on the virtual devices, its output lines in a queue."""
-
-    def __init__(self, env: dict, folder: Path):
-        self.proc = subprocess.Popen([sys.executable, "-m", "assistant", "--quiet", "--plain", "--session",
-                                      str(folder)], env={**os.environ, **env, "OMP_NUM_THREADS": "1"},
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.lines: queue.Queue = queue.Queue()
-        threading.Thread(target=lambda: [self.lines.put(x) for x in self.proc.stdout], daemon=True).start()
-
-    def wait_for(self, fragment: str, timeout: float = 120) -> str:
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            try:
-                line = self.lines.get(timeout=0.5)
-            except queue.Empty:
-                continue
-            if fragment in line:
-                return line
-        raise RuntimeError(f"maestro never said {fragment!r}")
-
-    def close(self) -> None:
-        try:
-            self.proc.communicate("quit\n", timeout=60)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-
-
 def first_note(runs: int) -> list[float | None] | None:
     """Milliseconds from the end of speech to the first note, per run after one warm-up (None for a run with no
     music within 30 s); None without PulseAudio."""
@@ -116,9 +86,11 @@ def first_note(runs: int) -> list[float | None] | None:
 
 
 def _measure(pulse, folder: Path, runs: int) -> list[float | None]:
+    from assistant.audio.virtual import Running
+
     wav = folder / "request.wav"
     tail = write_request(wav)
-    session = Session(pulse.env, folder / "session")
+    session = Running({**pulse.env, "OMP_NUM_THREADS": "1"}, folder / "session", "--quiet", "--plain")
     watch = SpeakerWatch(pulse.env)
     samples = []
     try:
@@ -126,15 +98,15 @@ def _measure(pulse, folder: Path, runs: int) -> list[float | None]:
         for run in range(runs + 1):
             watch.quiet_for(1.0)
             watch.arm()
-            subprocess.run(["paplay", "--device=micfeed", str(wav)], env=pulse.env, check=True)
+            if pulse.speak_into_mic(wav).wait() != 0:
+                raise RuntimeError("paplay could not play the request into the virtual microphone")
             spoken_end = time.monotonic() - tail
             session.wait_for("maestro>")
             while watch.sound_at is None and time.monotonic() - spoken_end < 30:
                 time.sleep(0.01)
             if run:
                 samples.append(None if watch.sound_at is None else (watch.sound_at - spoken_end) * 1000)
-            session.proc.stdin.write("stop\n")
-            session.proc.stdin.flush()
+            session.type("stop")
             session.wait_for("maestro>")
     finally:
         watch.close()

@@ -2,16 +2,15 @@
 and piper speech played into the virtual microphone is heard by a running `maestro`."""
 import json
 import os
-import queue
 import subprocess
 import sys
-import threading
 import time
 
 import numpy as np
 import pytest
 import soundfile
 
+from assistant.audio.virtual import Running
 from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.audio]
@@ -44,50 +43,9 @@ def test_no_audio_server_is_one_line_and_the_piece_is_kept(maestro, tmp_path):
     assert len(warnings) == 1 and "audio" in warnings[0] and "Traceback" not in done.stderr
 
 
-class Running:
-    """A `maestro` voice session with its output read line by line."""
-
-    def __init__(self, env, session):
-        self.proc = subprocess.Popen([sys.executable, "-m", "assistant", "--session", str(session)], cwd=ROOT,
-                                     env={**os.environ, **env}, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True)
-        self.lines: queue.Queue = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            self.lines.put(line.rstrip("\n"))
-
-    def wait_for(self, fragment, timeout=120):
-        seen = []
-        end = time.time() + timeout
-        while time.time() < end:
-            try:
-                line = self.lines.get(timeout=1)
-            except queue.Empty:
-                continue
-            seen.append(line)
-            if fragment in line:
-                return seen
-        raise AssertionError(f"no {fragment!r} in {seen}")
-
-    def quiet_for(self, seconds):
-        seen = []
-        end = time.time() + seconds
-        while time.time() < end:
-            try:
-                seen.append(self.lines.get(timeout=0.5))
-            except queue.Empty:
-                pass
-        return seen
-
-    def close(self):
-        self.proc.stdin.write("quit\n")
-        self.proc.stdin.flush()
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+def running(env, session):
+    """A `maestro` voice session (assistant.audio.virtual.Running) started from the project folder."""
+    return Running(env, session, cwd=ROOT)
 
 
 def test_spoken_requests_are_heard_and_music_and_noise_are_not(pulse, speech, tmp_path):
@@ -96,7 +54,7 @@ def test_spoken_requests_are_heard_and_music_and_noise_are_not(pulse, speech, tm
     music = tmp_path / "music.wav"
     assert subprocess.run([sys.executable, "-m", "assistant", "generate", "--genre", "pop", "--duration", "6",
                            "--seed", "4", "-o", str(music)], cwd=ROOT, capture_output=True).returncode == 0
-    app = Running(pulse.env, tmp_path / "s")
+    app = running(pulse.env, tmp_path / "s")
     try:
         app.wait_for("Listening")
         for distraction in (music, noise):
@@ -116,12 +74,11 @@ def test_spoken_requests_are_heard_and_music_and_noise_are_not(pulse, speech, tm
 def test_barge_in_a_command_is_heard_over_the_music(pulse, speech, tmp_path):
     """The speaker's music reaches the microphone (a loopback at 40%, as a laptop's speakers would); the music
     alone is never taken for a command, and a spoken one over it is understood."""
-    app = Running(pulse.env, tmp_path / "s")
+    app = running(pulse.env, tmp_path / "s")
     echo = pulse.echo(0.4)
     try:
         app.wait_for("Listening")
-        app.proc.stdin.write("make a lofi beat at 80 bpm for forty seconds\n")
-        app.proc.stdin.flush()
+        app.type("make a lofi beat at 80 bpm for forty seconds")
         app.wait_for("maestro>")
         mic = tmp_path / "mic.wav"
         rec = subprocess.Popen(["parecord", "-d", "micfeed.monitor", "--file-format=wav", str(mic)], env=pulse.env)
@@ -145,13 +102,12 @@ def test_push_to_talk_hears_one_request_per_press(pulse, speech, tmp_path):
     config = tmp_path / "config" / "maestro" / "config.yaml"
     config.parent.mkdir(parents=True)
     config.write_text("push_to_talk: true\n")
-    app = Running(pulse.env, tmp_path / "s")
+    app = running(pulse.env, tmp_path / "s")
     try:
         app.wait_for("Press Enter, then speak")
         pulse.speak_into_mic(speech("make a calm jazz tune")).wait()
         assert not [line for line in app.quiet_for(4) if line.startswith(("heard>", "maestro>"))]
-        app.proc.stdin.write("\n")
-        app.proc.stdin.flush()
+        app.type("")
         app.wait_for("Listening for one request")
         pulse.speak_into_mic(speech("make a calm jazz tune")).wait()
         assert "jazz" in app.wait_for("maestro>")[-1].lower()
@@ -235,17 +191,15 @@ def test_the_audio_server_dies_while_playing_and_listening(tmp_path):
     if not Pulse.available():
         pytest.skip("PulseAudio is not installed (make setup installs it)")
     pulse = Pulse(tmp_path / "pulse").start()  # its own server: the shared one must outlive this test
-    app = Running(pulse.env, tmp_path / "s")
+    app = running(pulse.env, tmp_path / "s")
     try:
         app.wait_for("Listening")
-        app.proc.stdin.write("make a calm jazz tune for two minutes\n")
-        app.proc.stdin.flush()
+        app.type("make a calm jazz tune for two minutes")
         app.wait_for("maestro>")
         time.sleep(1)
         pulse.stop()  # music playing, microphone open
         app.wait_for("carrying on typed", timeout=30)
-        app.proc.stdin.write("what key is this in\n")
-        app.proc.stdin.flush()
+        app.type("what key is this in")
         lines = app.wait_for("maestro>")
         assert "It's in" in lines[-1]
         assert any("audio output went away" in line for line in lines)

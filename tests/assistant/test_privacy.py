@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.assistant.test_audio import Running
+from tests.assistant.test_audio import running
 from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.audio]
@@ -53,7 +53,7 @@ def test_the_guard_catches_a_connection(offline):
 
 def test_a_spoken_session_opens_no_connection(offline, pulse, speech, tmp_path):
     env, log = offline
-    app = Running(env, tmp_path / "s")
+    app = running(env, tmp_path / "s")
     try:
         app.wait_for("Listening")
         pulse.speak_into_mic(speech("make a calm jazz tune")).wait()
