@@ -88,7 +88,7 @@ def test_pause_resume_volume_and_stop_from_other_processes(pulse, maestro, tmp_p
     assert abs(_offset(snippet, whole) - expected) < 0.25 * 44100
     # the level follows the volume: 80 before, 40 after, against the file at the same place
     gains = []
-    for block in range(resume + 4, stop - 2, 4):
+    for block in range(resume + 4, stop - 2 - 4 + 1, 4):  # each window of 4 blocks ends 2 blocks before the stop
         at = _offset(heard[block * 2205:(block + 4) * 2205], whole)
         gains.append(_rms_blocks(heard[block * 2205:(block + 4) * 2205], 8820)[0] /
                      _rms_blocks(whole[at:at + 8820], 8820)[0])
