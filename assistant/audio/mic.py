@@ -1,7 +1,11 @@
 """Microphone capture: a 16 kHz sounddevice.InputStream into a queue, cut into utterances by Silero VAD run frame
-by frame (assistant.asr.vad.Stream). An utterance starts when a frame is likely speech, keeps 300 ms of pre-roll so
-the first syllable is not lost, and ends after 600 ms without speech or at 15 s; a blip under 100 ms of speech is
-dropped. Music and noise rarely start one, and when they do, the recogniser's own VAD and guard stop them."""
+by frame (assistant.asr.vad.Stream). An utterance starts when a frame is likely speech and keeps 300 ms of pre-roll
+so the first syllable is not lost; a blip under 100 ms of speech is dropped. Its end is found with the recogniser's
+help (end-of-query detection): after 100 ms of quiet the speech so far is offered for an early transcription
+(pausing); when that text is a whole request the utterance ends as soon as it is ready (about 450 ms after the
+speech), when it stops mid-phrase ("make it in") the speaker has 1 s to go on, and without a verdict it ends after
+600 ms of quiet; always at 15 s. Music and noise rarely start one, and when they do, the recogniser's own VAD and
+guard stop them."""
 from __future__ import annotations
 
 import collections
@@ -19,6 +23,11 @@ BLOCK = 480  # 30 ms from the device
 START, END = 0.5, 0.35  # speech probability that starts an utterance, and below which a frame is quiet
 MIN_SPEECH_S = 0.1
 END_SILENCE_S = 0.6
+"""Quiet that ends an utterance when the early transcript has no verdict yet."""
+PAUSE_S = 0.1
+"""Quiet long enough to start transcribing what was said, in case it is the end."""
+UNFINISHED_S = 1.0
+"""Quiet that ends an utterance whose early transcript stops mid-phrase."""
 PRE_ROLL_S = 0.3
 MAX_UTTERANCE_S = 15.0
 
@@ -74,10 +83,16 @@ class Microphone:
                 yield pending[:Stream.FRAME]
                 pending = pending[Stream.FRAME:]
 
-    def utterances(self, stop, hearing: Callable[[bool], None] | None = None) -> Iterator[np.ndarray]:
+    def utterances(self, stop, hearing: Callable[[bool], None] | None = None,
+                   pausing: Callable[[np.ndarray | None], None] | None = None,
+                   finished: Callable[[], bool | None] | None = None) -> Iterator[np.ndarray]:
         """Utterances as they end, until stop() is true. hearing(True) is called as speech starts (to duck the
-        music at once), hearing(False) when what started is dropped as a blip."""
+        music at once), hearing(False) when what started is dropped as a blip. pausing(audio) is called with the
+        utterance so far when the speaker has paused for PAUSE_S, pausing(None) if they then go on. finished(),
+        asked during a pause, says whether what was said so far is a whole request: True ends the utterance now,
+        False waits UNFINISHED_S, None (not known yet) END_SILENCE_S."""
         vad, frame_s = Stream(), Stream.FRAME / RATE
+        pause = round(PAUSE_S / frame_s)
         pre = collections.deque(maxlen=round(PRE_ROLL_S / frame_s))
         speech: list[np.ndarray] = []
         voiced = quiet = 0
@@ -94,8 +109,14 @@ class Microphone:
                 continue
             speech.append(frame)
             voiced += p >= START
+            if pausing and quiet >= pause and p >= END:
+                pausing(None)
             quiet = 0 if p >= END else quiet + 1
-            if quiet * frame_s < END_SILENCE_S and len(speech) * frame_s < MAX_UTTERANCE_S:
+            if pausing and quiet == pause and voiced * frame_s >= MIN_SPEECH_S:
+                pausing(np.concatenate(speech))
+            verdict = finished() if finished and quiet >= pause else None
+            end_s = UNFINISHED_S if verdict is False else END_SILENCE_S
+            if not verdict and quiet * frame_s < end_s and len(speech) * frame_s < MAX_UTTERANCE_S:
                 continue
             self.hearing = False
             if voiced * frame_s >= MIN_SPEECH_S:

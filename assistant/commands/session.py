@@ -20,7 +20,8 @@ class Conversation:
         self.session = Session(store, self.config, self.player)
         for w in store.warnings:
             ui.warn(w)
-        self.understand = understander()
+        self.classify = understander()
+        self._last: tuple[str, object] | None = None
         self.done = threading.Event()
         self.speaker = self._speaker(args)
         self._voices: list[threading.Thread] = []
@@ -70,6 +71,16 @@ class Conversation:
             self.ui.player = None
             self.player.close()
             self.player = self.session.player = self.speaker = None
+
+    def understand(self, text: str):
+        """The intent of `text`; the last one is kept, since the early transcript's judgement already classified
+        the text the turn acts on (from the speech worker: one tuple is written whole)."""
+        last = self._last
+        if last is not None and last[0] == text:
+            return last[1]
+        intent = self.classify(text)
+        self._last = (text, intent)
+        return intent
 
     def turn(self, text: str) -> None:
         from assistant import dialogue
@@ -127,12 +138,21 @@ class Conversation:
 
     def spoken(self, mic) -> None:
         from assistant.asr import load_recognizer
+        from assistant.asr.early import EarlyTranscriber
 
         self.ui.busy("loading speech recognition")
         try:
-            recognizer = load_recognizer(self.config)
+            recognizer = EarlyTranscriber(load_recognizer(self.config),
+                                          understood=lambda text: self.understand(text).name != "unknown",
+                                          guessed=self.ui.partial)
         finally:
             self.ui.busy(None)
+        try:
+            self._listen(mic, recognizer)
+        finally:
+            recognizer.close()
+
+    def _listen(self, mic, recognizer) -> None:
         wake = (self.config.wake_phrase or "").lower()
         self.mic = mic
         mic.armed = not self.config.push_to_talk
@@ -140,7 +160,8 @@ class Conversation:
                      "Ready. Press Enter, then speak a request (or type one and press Enter).")
         self.keyboard = threading.Thread(target=self.typed, daemon=True)
         self.keyboard.start()
-        for utterance in mic.utterances(self.done.is_set, hearing=self._duck):
+        for utterance in mic.utterances(self.done.is_set, hearing=self._duck, pausing=recognizer.pausing,
+                                        finished=recognizer.finished):
             mic.armed = not self.config.push_to_talk  # one request per press
             self._duck(True)
             self.ui.busy("transcribing")

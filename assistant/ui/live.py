@@ -49,6 +49,10 @@ class LiveUI:
         self.screen.heard = text
         self.console.print(f"[bold]you[/bold] (spoken) {text}", highlight=False, markup=True)
 
+    def partial(self, text: str) -> None:
+        """What was heard up to a pause, while the user may still be speaking."""
+        self.screen.heard = f"{text} …"
+
     def typed(self, text: str) -> None:
         self.screen.heard = text
         self.console.print(f"[bold]you[/bold] {text}", highlight=False, markup=True)

@@ -27,6 +27,9 @@ class PlainUI:
     def heard(self, text: str) -> None:
         print(f"heard> {text}", flush=True)
 
+    def partial(self, text: str) -> None:
+        pass  # lines are for what was finally heard
+
     def understood(self, intent) -> None:
         pass
 

@@ -5,7 +5,7 @@ import pytest
 import soundfile
 
 from assistant.audio.files import resample
-from assistant.audio.mic import BLOCK, END_SILENCE_S, PRE_ROLL_S, RATE, Microphone
+from assistant.audio.mic import BLOCK, END_SILENCE_S, PAUSE_S, PRE_ROLL_S, RATE, UNFINISHED_S, Microphone
 from assistant.errors import DeviceError
 from generators import engine
 from generators.compose import Request
@@ -29,14 +29,16 @@ def at_16k(path) -> np.ndarray:
     return resample(audio, rate, RATE).astype(np.float32)
 
 
-def cut(feed: np.ndarray, armed: bool = True) -> tuple[list[np.ndarray], list[bool]]:
+def cut(feed: np.ndarray, armed: bool = True, pauses: list | None = None,
+        finished=None) -> tuple[list[np.ndarray], list[bool]]:
     mic, calls = Microphone(), []
     mic.armed = armed
     for i in range(0, len(feed) - BLOCK + 1, BLOCK):
         mic.blocks.put(feed[i:i + BLOCK])
     out = []
     try:
-        for utterance in mic.utterances(mic.blocks.empty, hearing=calls.append):
+        for utterance in mic.utterances(mic.blocks.empty, hearing=calls.append,
+                                        pausing=None if pauses is None else pauses.append, finished=finished):
             out.append(utterance)
     except DeviceError:  # the queue ran dry with no stream behind it: the end of the feed
         pass
@@ -51,6 +53,34 @@ def test_speech_is_cut_with_pre_roll_and_end_silence(speech):
     assert cut(np.concatenate([silence, said, silence]), armed=False) == ([], [])  # push-to-talk, not pressed
     for u in utterances:
         assert len(said) / RATE < len(u) / RATE < len(said) / RATE + PRE_ROLL_S + END_SILENCE_S + 0.2
+
+
+def test_a_pause_offers_the_speech_so_far_and_going_on_withdraws_it(speech):
+    said, more = at_16k(speech("make it faster")), at_16k(speech("and add drums"))
+    silence = np.zeros(RATE, np.float32)
+    pauses: list = []
+    utterances, _ = cut(np.concatenate([silence, said, silence]), pauses=pauses)
+    assert len(utterances) == 1 and len(pauses) == 1
+    guess, whole = pauses[0], utterances[0]
+    assert np.array_equal(guess, whole[:len(guess)])  # the end only adds quiet
+    assert abs((len(whole) - len(guess)) / RATE - (END_SILENCE_S - PAUSE_S)) < 0.05
+    pauses.clear()
+    gap = np.zeros(int(0.4 * RATE), np.float32)  # a pause longer than PAUSE_S, shorter than the end
+    utterances, _ = cut(np.concatenate([silence, said, gap, more, silence]), pauses=pauses)
+    assert len(utterances) == 1 and len(pauses) == 3 and pauses[1] is None
+    assert np.array_equal(pauses[2], utterances[0][:len(pauses[2])]) and len(pauses[2]) > len(said) + len(more)
+
+
+def test_a_finished_request_ends_at_the_pause_and_an_unfinished_one_waits(speech):
+    said = at_16k(speech("make it faster"))
+    feed = np.concatenate([np.zeros(RATE, np.float32), said, np.zeros(2 * RATE, np.float32)])
+    lengths = {}
+    for verdict in (True, None, False):
+        utterances, _ = cut(feed, pauses=[], finished=lambda: verdict)
+        assert len(utterances) == 1
+        lengths[verdict] = len(utterances[0]) / RATE
+    assert lengths[None] - lengths[True] == pytest.approx(END_SILENCE_S - PAUSE_S, abs=0.05)
+    assert lengths[False] - lengths[True] == pytest.approx(UNFINISHED_S - PAUSE_S, abs=0.05)
 
 
 def test_music_alone_starts_nothing_and_speech_over_it_is_cut(speech, music):

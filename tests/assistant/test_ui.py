@@ -81,6 +81,14 @@ def test_the_exchange_shows_intent_confidence_and_slots():
     assert "Now at 96 BPM." in shown
 
 
+def test_a_partial_transcript_shows_while_the_user_may_go_on():
+    from assistant.ui.live import LiveUI
+
+    ui = LiveUI()
+    ui.partial("make a lo-fi beat in")
+    assert "make a lo-fi beat in …" in text_of(panels.exchange(ui.screen))
+
+
 def test_status_follows_the_devices():
     screen, mic, player = Screen(), Microphone(), Player()
     assert status(screen, None, None) == "ready"

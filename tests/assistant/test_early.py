@@ -1,0 +1,72 @@
+"""Early transcription: the guess made at a pause is the answer when only quiet follows; when speech goes on, the
+whole utterance is transcribed. Real tiny.en on piper speech."""
+import numpy as np
+import pytest
+import soundfile
+
+from assistant.asr import load_backend, Recognizer
+from assistant.asr.early import EarlyTranscriber, looks_finished
+from assistant.audio.files import resample
+
+pytestmark = pytest.mark.slow
+RATE = 16000
+
+
+@pytest.fixture(scope="module")
+def early():
+    transcriber = EarlyTranscriber(Recognizer(load_backend("openai-whisper", "tiny.en", "short")))
+    yield transcriber
+    transcriber.close()
+
+
+def words(text: str) -> str:
+    return " ".join(text.lower().replace(",", "").replace(".", "").split())
+
+
+def said(speech, text: str) -> np.ndarray:
+    audio, rate = soundfile.read(str(speech(text)), dtype="float32")
+    return resample(audio, rate, RATE).astype(np.float32)
+
+
+def test_the_guess_at_the_pause_is_the_answer(early, speech):
+    guess = np.concatenate([np.zeros(4800, np.float32), said(speech, "make it faster"), np.zeros(3200, np.float32)])
+    early.pausing(guess)
+    pending = early._guess[1]
+    answer = early.transcribe(np.concatenate([guess, np.zeros(6400, np.float32)]))
+    assert answer is pending.result()[0]  # the same transcript object: not decoded a second time
+    assert words(answer.text) == "make it faster"
+
+
+@pytest.mark.parametrize("text, finished", [
+    ("Make it faster.", True), ("Undo it.", True), ("What key is this in?", True), ("save it as Sunday", True),
+    ("Make a lo-fi beat in", False), ("Make a lo-fi beat in...", False), ("Add drums and", False),
+    ("Save it as", False), ("make a calm,", False), ("", False)])
+def test_looks_finished(text, finished):
+    assert looks_finished(text) is finished
+
+
+def test_the_verdict_on_a_guess(speech):
+    guesses: list[str] = []
+    early = EarlyTranscriber(Recognizer(load_backend("openai-whisper", "tiny.en", "short")),
+                             understood=lambda text: "drums" not in text.lower(), guessed=guesses.append)
+    try:
+        assert early.finished() is None  # no guess yet
+        for text, verdict in (("make it faster", True), ("make a lo-fi beat in", False), ("add drums", False)):
+            early.pausing(said(speech, text))
+            early._guess[1].result()
+            assert early.finished() is verdict, text
+        assert [words(g) for g in guesses] == ["make it faster", "make a lo-fi beat in", "add drums"]
+    finally:
+        early.close()
+
+
+def test_speech_after_the_pause_is_transcribed_whole(early, speech):
+    first, rest = said(speech, "make it faster"), said(speech, "and add drums")
+    gap = np.zeros(6400, np.float32)
+    early.pausing(np.concatenate([first, gap]))
+    early.pausing(None)  # the speaker went on
+    whole = early.transcribe(np.concatenate([first, gap, rest, gap]))
+    assert "drums" in words(whole.text) and "faster" in words(whole.text)
+    early.pausing(first)
+    other = early.transcribe(rest)  # a guess that does not cover the utterance is not used
+    assert words(other.text).endswith("add drums") and "faster" not in words(other.text)
