@@ -18,9 +18,15 @@ def _whisper(progress) -> str:
 def _intents(progress) -> str:
     from intents import train
     from intents.classifier import default_model_path
+    from intents.export import compile_model, compiled_path
 
     path = default_model_path()
+    for old in path.parent.glob("intent-model-*"):  # models of other examples (~105 MB each)
+        if old.stem != path.stem:
+            old.unlink()
     if path.exists():
+        if not compiled_path(path).exists():
+            compile_model(path)
         return f"intent model up to date ({path.name})"
     summary = train.train(path, log=lambda m: None, progress=progress)
     return f"intent model trained: dev accuracy {summary['dev_accuracy']:.1%} in {summary['seconds']:.0f} s"

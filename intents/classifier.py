@@ -1,7 +1,8 @@
 """The intent classifier: MiniLM with its top layers fine-tuned and a linear head over mean-pooled tokens.
 
-Only the fine-tuned top layers and the head are saved (~14 MB, in the user's cache, rebuilt by `python -m
-intents.train` when the examples change). Below `threshold` confidence, the answer is `unknown`."""
+Training saves only the fine-tuned top layers and the head (~14 MB, in the user's cache, rebuilt by `python -m
+intents.train` when the examples change); intents.export compiles them with the encoder into the file the assistant
+loads. Below `threshold` confidence, the answer is `unknown`."""
 from __future__ import annotations
 
 import hashlib
@@ -9,7 +10,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from intents import encoder
 from intents.model import INTENTS
 
 FROZEN_LAYERS = 4
@@ -26,8 +26,8 @@ def data_fingerprint() -> str:
     file counts too: training drops the lines it holds."""
     h = hashlib.sha256()
     files = sorted(DATA.glob("*.yaml"))
-    for p in files + [Path(__file__), Path(__file__).with_name("train.py"), Path(__file__).with_name("examples.py"),
-                      Path(__file__).with_name("numbers.py")]:
+    code = [Path(__file__).with_name(n) for n in ("classifier.py", "train.py", "export.py", "examples.py", "numbers.py")]
+    for p in files + code:
         h.update(p.name.encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:16]
@@ -45,33 +45,51 @@ class Prediction:
     """Top intents with probabilities, best first."""
 
 
+class Compiled:
+    """The classifier as intents.export compiled it: TorchScript and its own tokenizer (no `transformers`)."""
+
+    def __init__(self, path: Path):
+        import json
+
+        import torch
+        from tokenizers import Tokenizer
+
+        torch.set_num_threads(1)
+        files = {"meta.json": "", "tokenizer.json": ""}
+        self.module = torch.jit.load(str(path), map_location="cpu", _extra_files=files)
+        meta = json.loads(files["meta.json"])
+        self.labels: list[str] = meta["labels"]
+        self.threshold: float = meta["threshold"]
+        self.tokenizer = Tokenizer.from_str(files["tokenizer.json"].decode())  # extra files come back as bytes
+        self.tokenizer.enable_truncation(meta["max_tokens"])
+        self.tokenizer.enable_padding()
+
+    def probabilities(self, texts: list[str]):
+        """(texts, labels) tensor of probabilities."""
+        import torch
+
+        batch = self.tokenizer.encode_batch(texts)
+        ids, mask, types = (torch.tensor([getattr(e, f) for e in batch]) for f in ("ids", "attention_mask", "type_ids"))
+        with torch.inference_mode():
+            return self.module(ids, mask, types)
+
+
 class IntentClassifier:
     def __init__(self, path: Path | None = None):
-        import torch
+        """`path`: the trained weights (default: the model for the current data); their compiled form is built
+        beside them the first time it is missing."""
+        from intents.export import compile_model, compiled_path
 
         path = path or default_model_path()
         if not path.exists():
             raise FileNotFoundError(f"no trained intent model at {path}: run `python -m intents.train`")
-        self.tokenizer, self.model = encoder.load()
-        saved = torch.load(path, map_location="cpu", weights_only=True)
-        top = self.model.encoder.layer[FROZEN_LAYERS:]
-        top.load_state_dict(saved["top"])
-        self.head = torch.nn.Linear(self.model.config.hidden_size, len(saved["labels"]))
-        self.head.load_state_dict(saved["head"])
-        self.labels: list[str] = list(saved["labels"])
-        self.threshold = float(saved["threshold"])
+        compiled = compiled_path(path)
+        self.compiled = Compiled(compiled if compiled.exists() else compile_model(path))
+        self.labels, self.threshold = self.compiled.labels, self.compiled.threshold
         assert set(self.labels) == set(INTENTS), "intent model labels do not match the contract"
 
-    def logits(self, texts: list[str]):
-        import torch
-
-        with torch.inference_mode():
-            batch = encoder.tokenize(self.tokenizer, texts)
-            hidden = encoder.embed_prefix(self.model, batch, len(self.model.encoder.layer))
-            return self.head(encoder.mean_pool(hidden, batch["attention_mask"]))
-
     def predict(self, text: str) -> Prediction:
-        probs = self.logits([text]).softmax(-1)[0].tolist()
+        probs = self.compiled.probabilities([text])[0].tolist()
         ranked = sorted(zip(self.labels, probs), key=lambda p: -p[1])
         intent, conf = ranked[0]
         if conf < self.threshold:

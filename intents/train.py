@@ -12,6 +12,7 @@ from pathlib import Path
 
 from intents import encoder
 from intents.classifier import FROZEN_LAYERS, default_model_path
+from intents.export import compile_model
 from intents.examples import load
 from intents.model import INTENTS
 
@@ -113,6 +114,7 @@ def train(out: Path, seed: int = 0, log=print, progress=None) -> dict:
     torch.save({"top": top.state_dict(), "head": head.state_dict(), "labels": list(INTENTS),
                 "threshold": threshold, "seed": seed}, tmp)
     tmp.replace(out)
+    compile_model(out)
     summary = {"examples": len(train_set), "dev": len(dev), "dev_accuracy": round(dev_acc, 4),
                "threshold": round(threshold, 4), "seconds": round(time.perf_counter() - t0, 1), "path": str(out)}
     log(f"trained: {summary}")
