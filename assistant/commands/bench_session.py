@@ -6,6 +6,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 READY = ("Listening", "type your requests instead")
 TURNS = ("make a calm lofi beat", "make it faster", "add a saxophone melody", "what key is this in",
@@ -14,16 +15,16 @@ TURNS = ("make a calm lofi beat", "make it faster", "add a saxophone melody", "w
          "save it as bench", "play the previous song", "stop", "another one like this", "what instruments are playing")
 
 
-def _spawn(*args: str) -> subprocess.Popen:
+def _spawn(*args: str, env: dict | None = None) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "assistant", *args], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "OMP_NUM_THREADS": "1"})
+                            env={**os.environ, **(env or {}), "OMP_NUM_THREADS": "1"})
 
 
-def startup_once(session: str) -> tuple[float, str]:
-    """Seconds from launching `maestro` to listening (or, with no microphone, to the typed prompt)."""
+def startup_once(session: str, env: dict | None = None) -> tuple[float, str]:
+    """Milliseconds from launching `maestro` to listening (or, with no microphone, to the typed prompt)."""
     t = time.perf_counter()
-    proc = _spawn("--quiet", "--session", session)
+    proc = _spawn("--quiet", "--session", session, env=env)
     mode = "none"
     for line in proc.stdout:
         if READY[0] in line or READY[1] in line:
@@ -35,9 +36,19 @@ def startup_once(session: str) -> tuple[float, str]:
 
 
 def startup(runs: int) -> tuple[list[float], str]:
+    """Start-up times and what the last run got ready for: listening on a private PulseAudio's virtual microphone
+    when PulseAudio is installed (speech recognition loaded), else the typed prompt."""
+    from assistant.audio.virtual import Pulse
+
     with tempfile.TemporaryDirectory() as tmp:
-        startup_once(tmp)  # warm the page cache
-        samples = [startup_once(tmp) for _ in range(runs)]
+        pulse = Pulse(Path(tmp) / "pulse").start() if Pulse.available() else None
+        try:
+            env, session = (pulse.env if pulse else None), str(Path(tmp) / "session")
+            startup_once(session, env)  # warm the page cache
+            samples = [startup_once(session, env) for _ in range(runs)]
+        finally:
+            if pulse:
+                pulse.stop()
     return [ms for ms, _ in samples], samples[-1][1]
 
 
