@@ -18,11 +18,12 @@ DANGLING = frozenset("a an the in at on to into with and or but of for from by l
 
 def looks_finished(text: str) -> bool:
     """Whether a transcript reads as a whole request: something was heard, and it is a question ("what key is this
-    in?") or does not stop on a word that needs more after it, a comma or a trailing ellipsis."""
+    in?") or does not stop on a word that needs more after it or on an ellipsis. A final comma says nothing: after
+    the domain prompt's list of commands, Whisper often ends a whole request with one ("Add drums,")."""
     text = text.strip()
-    if not text or text.endswith(("...", ",", "-")):
+    if not text or text.endswith(("...", "-")):
         return False
-    return text.endswith("?") or text.split()[-1].lower().strip(".!") not in DANGLING
+    return text.endswith("?") or text.split()[-1].lower().strip(".,!") not in DANGLING
 
 
 class EarlyTranscriber:

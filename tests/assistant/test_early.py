@@ -40,7 +40,7 @@ def test_the_guess_at_the_pause_is_the_answer(early, speech):
 @pytest.mark.parametrize("text, finished", [
     ("Make it faster.", True), ("Undo it.", True), ("What key is this in?", True), ("save it as Sunday", True),
     ("Make a lo-fi beat in", False), ("Make a lo-fi beat in...", False), ("Add drums and", False),
-    ("Save it as", False), ("make a calm,", False), ("", False)])
+    ("Save it as", False), ("Add drums,", True), ("Make a lo-fi beat in,", False), ("", False)])
 def test_looks_finished(text, finished):
     assert looks_finished(text) is finished
 
