@@ -7,6 +7,7 @@ import soundfile
 from assistant.asr import load_backend, Recognizer
 from assistant.asr.early import EarlyTranscriber, looks_finished
 from assistant.audio.files import resample
+from assistant.errors import DeviceError
 
 pytestmark = pytest.mark.slow
 RATE = 16000
@@ -70,3 +71,39 @@ def test_speech_after_the_pause_is_transcribed_whole(early, speech):
     early.pausing(first)
     other = early.transcribe(rest)  # a guess that does not cover the utterance is not used
     assert words(other.text).endswith("add drums") and "faster" not in words(other.text)
+
+
+def live(feed: np.ndarray, early: EarlyTranscriber) -> list[str]:
+    """The feed through a Microphone's queue at real-time pace (as the device delivers it), cut with the early
+    transcriber's verdicts; the transcripts of the utterances."""
+    import threading
+    import time
+
+    from assistant.audio.mic import BLOCK, Microphone
+
+    mic = Microphone()
+    fed = threading.Event()
+
+    def feeder():
+        for i in range(0, len(feed) - BLOCK + 1, BLOCK):
+            mic.blocks.put(feed[i:i + BLOCK])
+            time.sleep(BLOCK / RATE)
+        fed.set()
+    threading.Thread(target=feeder, daemon=True).start()
+    heard = []
+    try:
+        for u in mic.utterances(fed.is_set, pausing=early.pausing, finished=early.finished):
+            heard.append(words(early.transcribe(u).text))
+    except DeviceError:  # the queue ran dry with no stream behind it: the end of the feed
+        pass
+    return heard
+
+
+def test_a_pause_after_an_unfinished_phrase_is_waited_for(early, speech):
+    quiet = lambda s: np.zeros(int(s * RATE), np.float32)  # noqa: E731
+    hesitant = np.concatenate([quiet(0.5), said(speech, "make a lo-fi beat in"), quiet(0.8),
+                               said(speech, "a minor"), quiet(1.5)])
+    heard = live(hesitant, early)
+    assert len(heard) == 1 and heard[0].startswith("make a lo") and heard[0].endswith("minor"), heard
+    two = np.concatenate([quiet(0.5), said(speech, "make it faster"), quiet(1.5), said(speech, "add drums"), quiet(1.5)])
+    assert live(two, early) == ["make it faster", "add drums"]
