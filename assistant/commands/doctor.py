@@ -54,11 +54,14 @@ def _whisper():
 
 def _intents():
     from intents.classifier import default_model_path
+    from intents.export import compiled_path
 
     path = default_model_path()
     if not path.exists():
         raise UserError("the intent model is not trained for these examples")
-    return f"{path} ({path.stat().st_size / 1e6:.0f} MB)"
+    compiled = compiled_path(path)
+    state = f"compiled, {compiled.stat().st_size / 1e6:.0f} MB" if compiled.exists() else "compiled at first start"
+    return f"{path} ({path.stat().st_size / 1e6:.0f} MB; {state})"
 
 
 def _piper():
