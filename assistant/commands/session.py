@@ -143,7 +143,7 @@ class Conversation:
         self.ui.busy("loading speech recognition")
         try:
             recognizer = EarlyTranscriber(load_recognizer(self.config),
-                                          understood=lambda text: self.understand(text).name != "unknown",
+                                          understood=self._whole_request,
                                           guessed=self.ui.partial)
         finally:
             self.ui.busy(None)
@@ -152,8 +152,21 @@ class Conversation:
         finally:
             recognizer.close()
 
-    def _listen(self, mic, recognizer) -> None:
+    def _command(self, text: str) -> str | None:
+        """The request in what was heard: after the wake phrase when one is set (None when it is missing)."""
         wake = (self.config.wake_phrase or "").lower()
+        text = text.strip()
+        if not wake:
+            return text
+        return text[len(wake):].lstrip(" ,.!?") if text.lower().startswith(wake) else None
+
+    def _whole_request(self, text: str) -> bool:
+        """The early transcript's verdict: something to act on, or what will be ignored (no wake phrase); a name
+        alone ("maestro", "hey maestro") is not a request, the speaker is about to say it."""
+        command = self._command(text)
+        return command is None or (bool(command) and self.understand(command).name != "unknown")
+
+    def _listen(self, mic, recognizer) -> None:
         self.mic = mic
         mic.armed = not self.config.push_to_talk
         self.ui.note("Listening. Speak a request (or type one and press Enter)." if mic.armed else
@@ -170,10 +183,11 @@ class Conversation:
             finally:
                 self.ui.busy(None)
             self._duck(False)
-            if not text or (wake and not text.lower().lstrip().startswith(wake)):
+            command = self._command(text)
+            if not command:
                 continue
             self.ui.heard(text)
-            self.turn(text[len(wake):].lstrip(" ,.") if wake else text)
+            self.turn(command)
 
     def _duck(self, on: bool) -> None:
         """The music steps back while the user speaks (barge-in) and while it is transcribed."""

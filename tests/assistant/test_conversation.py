@@ -146,3 +146,29 @@ def test_a_turn_that_fails_is_one_line_and_the_session_goes_on(tmp_path, monkeyp
     assert "that failed (RuntimeError: disk on fire)" in err and "Traceback" not in err
     assert "It's in" in out.splitlines()[-1]
     assert conv.session.current().version == 1
+
+
+@pytest.mark.parametrize("wake", [None, "maestro"])
+def test_a_name_alone_is_not_a_whole_request(tmp_path, monkeypatch, wake):
+    """The early transcript's verdict in the live session: the assistant's name alone waits for the request
+    (it used to be understood as quit); with a wake phrase, what follows it is the request and speech without it
+    is ignored."""
+    import argparse
+
+    from assistant.commands.session import Conversation
+    from assistant.ui.plain import PlainUI
+
+    if wake:
+        (tmp_path / "config" / "maestro").mkdir(parents=True)
+        (tmp_path / "config" / "maestro" / "config.yaml").write_text(f"wake_phrase: {wake}\n")
+    monkeypatch.setenv("PULSE_SERVER", "unix:/nonexistent/native")
+    conv = Conversation(argparse.Namespace(session=str(tmp_path / "s"), quiet=True), PlainUI())
+    try:
+        assert not conv._whole_request("Maestro.")
+        assert conv._whole_request("Hey Maestro,") is bool(wake)  # with a wake phrase, not addressed: ignored
+        assert conv._whole_request("Maestro, make it faster.")
+        assert conv._command("Maestro, make it faster.") == ("make it faster." if wake else "Maestro, make it faster.")
+        assert conv._command("make it faster") == (None if wake else "make it faster")
+        assert conv._whole_request("make it faster")  # acted on, or ignored without the wake phrase: no wait
+    finally:
+        conv.close()
