@@ -1,5 +1,5 @@
 """Microphone capture: a 16 kHz sounddevice.InputStream into a queue, cut into utterances by Silero VAD run frame
-by frame (assistant.asr.vad.Stream). An utterance starts when a frame is likely speech and keeps 300 ms of pre-roll
+by frame (assistant.asr.vad.Stream). An utterance starts when a frame is likely speech and keeps 500 ms of pre-roll
 so the first syllable is not lost; a blip under 100 ms of speech is dropped. Its end is found with the recogniser's
 help (end-of-query detection): after 100 ms of quiet the speech so far is offered for an early transcription
 (pausing); when that text is a whole request the utterance ends as soon as it is ready (about 450 ms after the
@@ -28,7 +28,9 @@ PAUSE_S = 0.1
 """Quiet long enough to start transcribing what was said, in case it is the end."""
 UNFINISHED_S = 1.0
 """Quiet that ends an utterance whose early transcript stops mid-phrase."""
-PRE_ROLL_S = 0.3
+PRE_ROLL_S = 0.5
+"""Audio kept from before the first speech frame. The streaming VAD can be slow to rise: after music and noise it
+took 380 ms of "make a …" (from the test of that), and 300 ms of pre-roll lost "m", heard as "take"."""
 MAX_UTTERANCE_S = 15.0
 
 

@@ -64,7 +64,7 @@ def test_spoken_requests_are_heard_and_music_and_noise_are_not(pulse, speech, tm
         lines = app.wait_for("maestro>")
         heard = next(l for l in lines if l.startswith("heard>"))
         assert "jazz" in heard.lower()
-        assert "jazz" in lines[-1].lower()
+        assert "jazz" in lines[-1].lower(), lines
         pulse.speak_into_mic(speech("what key is this in")).wait()
         assert "It's in" in app.wait_for("maestro>")[-1]
     finally:
