@@ -5,7 +5,7 @@ help (end-of-query detection): after 100 ms of quiet the speech so far is offere
 (pausing); when that text is a whole request the utterance ends as soon as it is ready (about 450 ms after the
 speech), when it stops mid-phrase ("make it in") the speaker has 1 s to go on, and without a verdict it ends after
 600 ms of quiet; always at 15 s. Music and noise rarely start one, and when they do, the recogniser's own VAD and
-guard stop them."""
+guard stop them; none starts while maestro's own voice is in the room (deaf)."""
 from __future__ import annotations
 
 import collections
@@ -45,6 +45,8 @@ class Microphone:
         """True while an utterance is being cut (the VAD heard speech start)."""
         self.armed = True
         """False to ignore what is said (push-to-talk between presses): no utterance starts."""
+        self.deaf: Callable[[], bool] = lambda: False
+        """True while no utterance may start: maestro's own voice from the speakers must not become a request."""
         self._stream = None
 
     def open(self) -> "Microphone":
@@ -100,7 +102,8 @@ class Microphone:
         voiced = quiet = 0
         for frame in self._frames(stop):
             p = vad(frame)
-            if not speech and not self.armed:
+            if not speech and (not self.armed or self.deaf()):
+                pre.clear()
                 continue
             if not speech:
                 pre.append(frame)

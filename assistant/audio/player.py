@@ -63,6 +63,7 @@ class Player:
         self.ducked = False
         self._lock = threading.Lock()
         self._stream = None
+        self._voice_at = -1e9
 
     # --- stream ----------------------------------------------------------------------------------------------
     def open(self) -> "Player":
@@ -95,6 +96,8 @@ class Player:
             if speech is not None:
                 chunk = speech.take(frames)
                 out[:len(chunk)] += chunk * min(1.0, self.volume + 0.2)
+                if len(chunk):
+                    self._voice_at = time.monotonic()
 
     # --- control ---------------------------------------------------------------------------------------------
     def play(self, audio: np.ndarray | None = None, total: int | None = None) -> Voice:
@@ -142,6 +145,11 @@ class Player:
     def speaking(self) -> bool:
         s = self.speech
         return s is not None and not s.done
+
+    def voice_in_the_room(self, hold_s: float = 0.5) -> bool:
+        """maestro's voice is playing or was written less than hold_s ago: what the speakers still play (the output
+        latency) and its echo may reach the microphone."""
+        return time.monotonic() - self._voice_at < hold_s
 
     def position(self) -> float | None:
         m = self.music

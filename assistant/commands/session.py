@@ -168,6 +168,7 @@ class Conversation:
 
     def _listen(self, mic, recognizer) -> None:
         self.mic = mic
+        mic.deaf = lambda: self.player is not None and self.player.voice_in_the_room()
         mic.armed = not self.config.push_to_talk
         self.ui.note("Listening. Speak a request (or type one and press Enter)." if mic.armed else
                      "Ready. Press Enter, then speak a request (or type one and press Enter).")

@@ -30,9 +30,10 @@ def at_16k(path) -> np.ndarray:
 
 
 def cut(feed: np.ndarray, armed: bool = True, pauses: list | None = None,
-        finished=None) -> tuple[list[np.ndarray], list[bool]]:
+        finished=None, deaf: bool = False) -> tuple[list[np.ndarray], list[bool]]:
     mic, calls = Microphone(), []
     mic.armed = armed
+    mic.deaf = lambda: deaf
     for i in range(0, len(feed) - BLOCK + 1, BLOCK):
         mic.blocks.put(feed[i:i + BLOCK])
     out = []
@@ -51,6 +52,7 @@ def test_speech_is_cut_with_pre_roll_and_end_silence(speech):
     utterances, calls = cut(np.concatenate([silence, said, silence, said, silence]))
     assert len(utterances) == 2 and calls == [True, True]
     assert cut(np.concatenate([silence, said, silence]), armed=False) == ([], [])  # push-to-talk, not pressed
+    assert cut(np.concatenate([silence, said, silence]), deaf=True) == ([], [])  # maestro is speaking
     for u in utterances:
         assert len(said) / RATE < len(u) / RATE < len(said) / RATE + PRE_ROLL_S + END_SILENCE_S + 0.2
 
