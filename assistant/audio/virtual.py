@@ -53,18 +53,21 @@ class Pulse:
         return subprocess.Popen(["paplay", "--device=micfeed", str(wav)], env=self.env)
 
     def echo(self, volume: float) -> str:
-        """Feed what the speaker plays back into the microphone at `volume` (0..1), as a room would; returns the
-        module to unload."""
+        """Feed what the speaker plays back into the microphone at `volume` (0..1 on PulseAudio's cubic scale: 0.8 is
+        -6 dB), as a room would; returns the module to unload."""
         module = subprocess.run(["pactl", "load-module", "module-loopback", "source=speaker.monitor",
                                  "sink=micfeed", "latency_msec=60"], env=self.env, check=True, capture_output=True,
                                 text=True).stdout.strip()
-        inputs = subprocess.run(["pactl", "list", "short", "sink-inputs"], env=self.env, check=True,
-                                capture_output=True, text=True).stdout.splitlines()
-        for row in (line.split("\t") for line in inputs):
-            if len(row) > 2 and row[2] == module:
-                subprocess.run(["pactl", "set-sink-input-volume", row[0], f"{round(volume * 100)}%"], env=self.env,
-                               check=True, capture_output=True)
-        return module
+        for _ in range(40):  # the loopback's sink input (the short list names its driver, not its module)
+            inputs = subprocess.run(["pactl", "list", "short", "sink-inputs"], env=self.env, check=True,
+                                    capture_output=True, text=True).stdout.splitlines()
+            rows = [row for row in (line.split("\t") for line in inputs) if len(row) > 3 and row[3] == "module-loopback.c"]
+            if rows:
+                subprocess.run(["pactl", "set-sink-input-volume", rows[0][0], f"{round(volume * 100)}%"],
+                               env=self.env, check=True, capture_output=True)
+                return module
+            time.sleep(0.05)
+        raise RuntimeError("the loopback's volume could not be set")
 
     def unload(self, module: str) -> None:
         subprocess.run(["pactl", "unload-module", module], env=self.env, capture_output=True)

@@ -72,12 +72,12 @@ def test_spoken_requests_are_heard_and_music_and_noise_are_not(pulse, speech, tm
 
 
 def test_barge_in_a_command_is_heard_over_the_music(pulse, speech, tmp_path):
-    """The speaker's music reaches the microphone (a loopback at 40%, as a laptop's speakers would); the music
+    """The speaker's music reaches the microphone (a loopback at 80% volume, -6 dB, as a laptop's speakers would); the music
     alone is never taken for a command, and a spoken one over it is understood. No spoken replies: with them, a reply
     still playing when the command is spoken used to join it in one utterance (the microphone is now deaf while
     maestro speaks, so the command would be ignored)."""
     app = Running(pulse.env, tmp_path / "s", "--quiet", cwd=ROOT)
-    echo = pulse.echo(0.4)
+    echo = pulse.echo(0.8)  # the volume was never applied before (always 100%, about -3 dB of the speech)
     try:
         app.wait_for("Listening")
         app.type("make a lofi beat at 80 bpm for forty seconds")
