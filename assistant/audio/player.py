@@ -70,8 +70,8 @@ class Player:
         sd = devices.sounddevice()
         device = devices.output_device(self.device)
         try:
-            self._stream = sd.OutputStream(samplerate=RATE, channels=2, dtype="float32", latency=self.latency, blocksize=BLOCK,
-                                           device=device, callback=self._callback)
+            self._stream = sd.OutputStream(samplerate=RATE, channels=2, dtype="float32", latency=self.latency,
+                                           blocksize=BLOCK, device=device, callback=self._callback)
             self._stream.start()
         except sd.PortAudioError as exc:
             raise DeviceError(f"cannot open the audio output ({exc})") from None

@@ -61,7 +61,8 @@ class Pulse:
         for _ in range(40):  # the loopback's sink input (the short list names its driver, not its module)
             inputs = subprocess.run(["pactl", "list", "short", "sink-inputs"], env=self.env, check=True,
                                     capture_output=True, text=True).stdout.splitlines()
-            rows = [row for row in (line.split("\t") for line in inputs) if len(row) > 3 and row[3] == "module-loopback.c"]
+            rows = [row for row in (line.split("\t") for line in inputs)
+                    if len(row) > 3 and row[3] == "module-loopback.c"]
             if rows:
                 subprocess.run(["pactl", "set-sink-input-volume", rows[0][0], f"{round(volume * 100)}%"],
                                env=self.env, check=True, capture_output=True)
