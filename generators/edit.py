@@ -102,8 +102,7 @@ def replace_instrument(piece: Piece, old: str, new: str) -> Piece:
 
 
 def _context(piece: Piece, genre: str | None = None) -> Context:
-    return Context(styles.genres()[genre or piece.genre], styles.moods()[piece.mood], piece.key, piece.chords,
-                   piece.sections, piece.bar_beats)
+    return Context.of(piece, genre)
 
 
 def _rng(piece: Piece, salt: str) -> random.Random:

@@ -28,6 +28,8 @@ class Genre:
     melody_density: float
     melody_register: int
     melody_step: float
+    melody_engine: str
+    """"learned" (the model of generators.learn) or "rules" (generators.compose.melody)."""
     progressions: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]
     """(mode family, progressions)."""
     sevenths: bool = False
@@ -60,6 +62,15 @@ def _yaml(name: str) -> dict:
     return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
 
 
+MELODY_ENGINES = ("learned", "rules")
+
+
+def _engine(genre: str, value: str) -> str:
+    if value not in MELODY_ENGINES:
+        raise ValueError(f"genres.yaml: {genre}: melody engine must be one of {', '.join(MELODY_ENGINES)}")
+    return value
+
+
 @functools.cache
 def genres() -> dict[str, Genre]:
     out = {}
@@ -71,6 +82,7 @@ def genres() -> dict[str, Genre]:
             chord_rate=float(g["chord_rate"]), drums=g.get("drums"), fill=g.get("fill"), bass=g["bass"],
             comp=g["comp"], parts=tuple(g["parts"].items()), melody_density=float(melody["density"]),
             melody_register=int(melody["register"]), melody_step=float(melody["step"]),
+            melody_engine=_engine(name, melody.get("engine", "learned")),
             progressions=tuple((k, tuple(tuple(p) for p in v)) for k, v in g["progressions"].items()),
             sevenths=bool(g.get("sevenths", False)), swing=float(g.get("swing", 0.0)),
             reverb=float(g.get("reverb", 0.3)), chorus=float(g.get("chorus", 0.1)))

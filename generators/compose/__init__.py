@@ -9,9 +9,11 @@ from generators.compose.bass import bass_line
 from generators.compose.comping import comp_part
 from generators.compose.drums import drum_part
 from generators.compose.harmony import chord_spans, sections
+from generators.compose import learned
 from generators.compose.humanize import humanize
 from generators.compose.melody import melody_part
 from generators.compose.plan import Plan, Request, make_plan
+from generators.learn import runtime
 from generators.piece import ChordSpan, Note, Piece, Section, Track
 from generators.theory import Key
 
@@ -53,12 +55,34 @@ class Context:
     chords: tuple[ChordSpan, ...]
     sections: tuple[Section, ...]
     bar_beats: float
+    meter: str
+    """Time signature, "4/4"."""
 
     @property
     def length(self) -> float:
         """Beats from the start to the end of the form."""
         last = self.sections[-1]
         return last.start + last.duration
+
+    @staticmethod
+    def of(piece: Piece, genre: str | None = None) -> "Context":
+        """The context a piece was written in (in another genre's style when one is named)."""
+        return Context(styles.genres()[genre or piece.genre], styles.moods()[piece.mood], piece.key, piece.chords,
+                       piece.sections, piece.bar_beats, piece.time_signature)
+
+
+def melody_notes(ctx: Context, rng: random.Random, engine: str | None = None, lively: float = 1.0,
+                 register: int = 0) -> list[Note]:
+    """The melody by the style's engine (or the one named): the learned model when its weights load and it knows
+    the meter, else the rules. `lively` scales the density ("more interesting"); `register` moves the centre."""
+    g, m = ctx.genre, ctx.mood
+    shape = learned.Shape(g.melody_register + m.register + register, min(1.0, g.melody_density * m.density * lively),
+                          g.melody_step, 92 + m.velocity, lively=lively > 1)
+    model = runtime.available() if (engine or g.melody_engine) == "learned" and learned.supported(ctx.meter) else None
+    if model is not None:
+        return learned.melody_part(model, ctx.key, ctx.meter, ctx.chords, ctx.sections, shape, rng)
+    return melody_part(ctx.key, ctx.chords, ctx.sections, ctx.bar_beats, shape.register, shape.density, shape.step,
+                       rng, shape.velocity)
 
 
 def make_part(role: str, ctx: Context, rng: random.Random) -> list[Note]:
@@ -69,11 +93,11 @@ def make_part(role: str, ctx: Context, rng: random.Random) -> list[Note]:
     if role == "bass":
         return bass_line(g.bass, ctx.chords, ctx.key, rng)
     if role == "melody":
-        return melody_part(ctx.key, ctx.chords, ctx.sections, ctx.bar_beats, g.melody_register + m.register,
-                           g.melody_density * m.density, g.melody_step, rng, 92 + m.velocity)
+        return melody_notes(ctx, rng)
+    minor = ctx.key.is_minor  # the third doubled where overtones would make a minor key sound major
     if role == "pad":
-        return _louder(comp_part("sustain", ctx.chords, rng, centre=55), -16)
-    return _louder(comp_part(g.comp, ctx.chords, rng), m.velocity // 2)
+        return _louder(comp_part("sustain", ctx.chords, rng, centre=55, third_above=minor), -16)
+    return _louder(comp_part(g.comp, ctx.chords, rng, third_above=minor), m.velocity // 2)
 
 
 def make_track(role: str, instrument: str, ctx: Context, rng: random.Random) -> Track:
@@ -96,7 +120,8 @@ def compose(request: Request) -> Piece:
     rng = random.Random(plan.seed)
     genre, mood = plan.genre, plan.mood
     secs = sections(plan)
-    ctx = Context(genre, mood, plan.key, chord_spans(plan, secs, rng), secs, plan.meter[0] * 4 / plan.meter[1])
+    ctx = Context(genre, mood, plan.key, chord_spans(plan, secs, rng), secs, plan.meter[0] * 4 / plan.meter[1],
+                  f"{plan.meter[0]}/{plan.meter[1]}")
     parts = assign_instruments(plan, request.instruments)
     tracks = [make_track(role, parts[role], ctx, rng) for role in ("chords", "bass", "melody", "pad") if role in parts]
     if genre.drums and mood.drums > 0:

@@ -192,12 +192,14 @@ def fingerprint(tune: Tune) -> str:
 
 # --- build, save, load ----------------------------------------------------------------------------------------
 
-def build(workers: int = 2) -> tuple[list[Entry], dict]:
+def build(workers: int = 2, files: list[Path] | None = None) -> tuple[list[Entry], dict]:
+    """Every source of COLLECTIONS (or only `files`) parsed, deduplicated and split."""
     from multiprocessing import Pool
+
     import music21
 
     root = Path(music21.__file__).parent / "corpus"
-    files = [p for c in COLLECTIONS for p in _sources(c)]
+    files = files if files is not None else [p for c in COLLECTIONS for p in _sources(c)]
     entries, seen, stats = [], set(), {"tunes": 0, "dropped": 0, "duplicates": 0}
     with Pool(workers) as pool:
         for done, (path, tunes) in enumerate(zip(files, pool.imap(parse_file, files, chunksize=4)), 1):
@@ -255,6 +257,11 @@ class Corpus:
     def tune(self, i: int) -> Tune:
         return tokens.decode(int(self.mode[i]), int(self.meter[i]), int(self.pickup[i]),
                              self.pitches[i].tolist(), self.durations[i].tolist())
+
+
+def sources(collection: str) -> list[Path]:
+    """The files of one collection, in the order the build reads them."""
+    return _sources(collection)
 
 
 def load(path: Path | None = None, build_missing: bool = True) -> Corpus:

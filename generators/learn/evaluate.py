@@ -5,7 +5,8 @@
    and duration streams fitted on the train split (order 3, 4 or 5, whichever is best on the validation split).
 2. Realism: a two-sample test. Logistic regression (5-fold cross-validation) on key-relative pitch-class,
    interval and inter-onset-interval histograms tries to tell held-out real melodies from maestro's, the same
-   number of each with the same modes and meters (4/4, 3/4, 6/8); 0.5 means it cannot tell them apart. Reported for
+   number of each with the same modes and meters (4/4, 3/4, 6/8), each pair over the same number of notes; 0.5
+   means it cannot tell them apart. Reported for
    the learned melodies and the rule melodies (both from the full composer: genre, mood and tonic drawn at random).
 3. Musical statistics of each set: in-scale rate, chord tones on strong beats (against the best-fitting diatonic
    triad of each bar, the same estimate for every set; and against the piece's own chords for maestro's),
@@ -14,6 +15,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import random
@@ -62,7 +64,7 @@ def network_bits(model, c: corpus_mod.Corpus, idx: list[int]) -> tuple[float, fl
             td -= _log2_softmax(model.duration_logits(step, p[j]))[d[j]]
             prev = (p[j], d[j])
             n += 1
-    return tp / n, td / n
+    return float(tp / n), float(td / n)
 
 
 def _log2_softmax(z: np.ndarray) -> np.ndarray:
@@ -167,11 +169,20 @@ def features(line: Line) -> np.ndarray:
     return np.concatenate([h / max(1.0, h.sum()) for h in (pcs, intervals, ioi)])
 
 
+def _first(line: Line, n: int) -> Line:
+    return dataclasses.replace(line, onsets=line.onsets[:n], pitches=line.pitches[:n], chords=line.chords[:n])
+
+
 def two_sample(real: list[Line], fake: list[Line], seed: int = 0) -> float:
-    """Cross-validated accuracy of a logistic regression telling the two sets apart (0.5: indistinguishable)."""
+    """Cross-validated accuracy of a logistic regression telling the two sets apart (0.5: indistinguishable).
+    Each real melody and its generated partner are compared over the same number of notes (the first n of each,
+    n the shorter's), so that length alone (whole tunes against 30-second melodies) cannot tell them apart."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_score
 
+    pairs = [(_first(r, min(len(r.pitches), len(f.pitches))), _first(f, min(len(r.pitches), len(f.pitches))))
+             for r, f in zip(real, fake)]
+    real, fake = [r for r, _ in pairs], [f for _, f in pairs]
     x = np.array([features(line) for line in real + fake])
     y = np.array([1] * len(real) + [0] * len(fake))
     folds = StratifiedKFold(5, shuffle=True, random_state=seed)
@@ -243,10 +254,11 @@ def melody_ms(runs: int) -> dict:
     return {"median": round(statistics.median(s), 2), "p95": round(s[min(len(s) - 1, int(0.95 * len(s)))], 2)}
 
 
-def run(quick: bool = False) -> dict:
+def run(quick: bool = False, c: corpus_mod.Corpus | None = None) -> dict:
+    """Every figure above on the token cache (built first if missing), or on the corpus given."""
     from generators.learn import runtime
 
-    c = corpus_mod.load()
+    c = c or corpus_mod.load()
     model = runtime.shipped()
     out = likelihood(c, model)
     rng = random.Random(7)

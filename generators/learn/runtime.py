@@ -33,13 +33,22 @@ def sha256(path: Path) -> str:
 
 
 def _layer_norm(x: np.ndarray, g: np.ndarray, b: np.ndarray) -> np.ndarray:
-    mu = x.mean(-1, keepdims=True)
-    var = ((x - mu) ** 2).mean(-1, keepdims=True)
-    return (x - mu) / np.sqrt(var + 1e-5) * g + b
+    d = x - x.mean()
+    return d * (g / np.sqrt(d.dot(d) / d.size + 1e-5)) + b
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
-    return 0.5 * x * (1 + np.tanh(0.7978845608028654 * (x + 0.044715 * x ** 3)))
+    """GELU, tanh form (as the network was trained)."""
+    inner = x * x
+    inner *= 0.044715
+    inner += 1.0
+    inner *= x
+    inner *= 0.7978845608028654
+    np.tanh(inner, out=inner)
+    inner += 1.0
+    inner *= x
+    inner *= 0.5
+    return inner
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,17 @@ class Melody:
                 self.w[f"blocks.{i}.{name}.weight"] = np.ascontiguousarray(self.w[f"blocks.{i}.{name}.weight"].T)
         for name in ("pitch_out", "duration_out"):
             self.w[f"{name}.weight"] = np.ascontiguousarray(self.w[f"{name}.weight"].T)
+        scale = 1.0 / np.sqrt(self.width // self.heads)
+        self.layer_weights = []
+        for i in range(self.layers):  # the attention scale folded into the query projection
+            p = f"blocks.{i}."
+            qkv_w, qkv_b = self.w[p + "qkv.weight"].copy(), self.w[p + "qkv.bias"].copy()
+            qkv_w[:, :self.width] *= scale
+            qkv_b[:self.width] *= scale
+            self.layer_weights.append((self.w[p + "ln1.weight"], self.w[p + "ln1.bias"], qkv_w, qkv_b,
+                                       self.w[p + "out.weight"], self.w[p + "out.bias"], self.w[p + "ln2.weight"],
+                                       self.w[p + "ln2.bias"], self.w[p + "up.weight"], self.w[p + "up.bias"],
+                                       self.w[p + "down.weight"], self.w[p + "down.bias"]))
 
     def start(self, mode: str, meter: str) -> "State":
         cond = self.w["mode.weight"][tokens.MODES.index(mode)] + self.w["meter.weight"][tokens.METERS.index(meter)]
@@ -74,22 +94,20 @@ class Melody:
             raise ValueError("melody context full")
         x = (w["pitch_in.weight"][prev_pitch] + w["duration_in.weight"][prev_duration]
              + w["position.weight"][position] + state.cond + w["step.weight"][t])
-        hd = self.width // self.heads
-        scale = 1.0 / np.sqrt(hd)
-        for i in range(self.layers):
-            p = f"blocks.{i}."
-            q, k, v = np.split(_layer_norm(x, w[p + "ln1.weight"], w[p + "ln1.bias"]) @ w[p + "qkv.weight"]
-                               + w[p + "qkv.bias"], 3)
-            state.keys[i, :, t] = k.reshape(self.heads, hd)
-            state.values[i, :, t] = v.reshape(self.heads, hd)
-            ks, vs = state.keys[i, :, :t + 1], state.values[i, :, :t + 1]
-            att = np.einsum("hd,htd->ht", q.reshape(self.heads, hd), ks) * scale
+        heads, width = self.heads, self.width
+        hd = width // heads
+        for i, (ln1g, ln1b, qkv_w, qkv_b, out_w, out_b, ln2g, ln2b, up_w, up_b, down_w, down_b) in \
+                enumerate(self.layer_weights):
+            qkv = _layer_norm(x, ln1g, ln1b) @ qkv_w + qkv_b
+            q = qkv[:width].reshape(heads, 1, hd)
+            state.keys[i, :, t] = qkv[width:2 * width].reshape(heads, hd)
+            state.values[i, :, t] = qkv[2 * width:].reshape(heads, hd)
+            att = q @ state.keys[i, :, :t + 1].transpose(0, 2, 1)  # (heads, 1, t+1), q pre-scaled in the weights
             att = np.exp(att - att.max(-1, keepdims=True))
             att /= att.sum(-1, keepdims=True)
-            a = np.einsum("ht,htd->hd", att, vs).reshape(-1)
-            x = x + a @ w[p + "out.weight"] + w[p + "out.bias"]
-            h = _gelu(_layer_norm(x, w[p + "ln2.weight"], w[p + "ln2.bias"]) @ w[p + "up.weight"] + w[p + "up.bias"])
-            x = x + h @ w[p + "down.weight"] + w[p + "down.bias"]
+            a = (att @ state.values[i, :, :t + 1]).reshape(width)
+            x = x + a @ out_w + out_b
+            x = x + _gelu(_layer_norm(x, ln2g, ln2b) @ up_w + up_b) @ down_w + down_b
         state.length = t + 1
         h = _layer_norm(x, w["ln.weight"], w["ln.bias"])
         return Step(h @ w["pitch_out.weight"] + w["pitch_out.bias"], h)

@@ -147,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     torch.manual_seed(args.seed)
     random.seed(args.seed)
     torch.set_num_threads(2)
+    made_from = commit()  # before training: the code that runs is the code of this commit
     c = corpus_mod.load()
     train, valid = sequences(c, "train"), sequences(c, "valid")
     config = Config(width=args.width, layers=args.layers)
@@ -187,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     command = "python -m generators.learn.train " + " ".join(argv if argv is not None else sys.argv[1:])
     export(model, args.out, {
         "config": config.as_dict(), "vocabulary": runtime.vocabulary(), "parameters": params,
-        "command": command.strip(), "commit": commit(), "seed": args.seed, "best_epoch": best[2],
+        "command": command.strip(), "commit": made_from, "seed": args.seed, "best_epoch": best[2],
         "history": history, "train_minutes": round((time.time() - began) / 60, 1), "corpus": c.stats,
         "corpus_version": corpus_mod.VERSION, "made": time.strftime("%Y-%m-%d %H:%M")})
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB), best epoch {best[2]}", file=sys.stderr)
