@@ -40,6 +40,51 @@ def renders(n: int, duration_s: float = 30, seed: int = 500) -> list[dict]:
     return rows
 
 
+# Krumhansl and Kessler's probe-tone profiles (1982), the textbook key finder's templates.
+KK_MAJOR = (6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88)
+KK_MINOR = (6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17)
+
+
+def textbook_key(path: Path) -> str:
+    """The key a textbook finder hears, independent of maestro's analyzer: the recording's mean CQT chroma
+    correlated with the 24 rotations of the Krumhansl-Kessler profiles."""
+    import librosa
+    import numpy as np
+
+    y, sr = librosa.load(str(path), sr=22050, mono=True)
+    chroma = librosa.feature.chroma_cqt(y=y, sr=sr).mean(axis=1)
+    best = max(((np.corrcoef(chroma, np.roll(profile, pc))[0, 1], pc, mode) for pc in range(12)
+                for mode, profile in (("major", KK_MAJOR), ("minor", KK_MINOR))))
+    return key_from_pc(best[1], best[2]).name
+
+
+def keys_heard(n: int, duration_s: float = 20, seed: int = 7) -> list[dict]:
+    """n renders over every genre and mood in turn, with tonic and mode drawn from the seed: the asked key against
+    the textbook finder's (and maestro's own analyzer's)."""
+    import random
+
+    from generators import engine
+    from generators.analysis import analyze_audio
+    from generators.compose import Request
+    from generators.export import write_audio
+    from generators.master import master
+    from generators.render import SAMPLE_RATE
+
+    music, rows, rng = engine.get(), [], random.Random(seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(n):
+            genre, mood = styles.GENRES[i % len(styles.GENRES)], styles.MOODS[(i // len(styles.GENRES) + i) % 10]
+            modes = [m for m, _ in styles.genres()[genre].modes if m in ("major", "minor")]
+            key = key_from_pc(rng.randrange(12), rng.choice(modes)).name
+            piece = music.compose(Request(genre=genre, mood=mood, key=key, seed=seed + i, duration_s=duration_s))
+            path = Path(tmp) / "k.wav"
+            write_audio(master(engine.render(music, piece), SAMPLE_RATE), SAMPLE_RATE, path)
+            found = textbook_key(path)
+            rows.append({"name": f"{genre}/{mood}", "key": key, "key_found": found, "key_ok": found == key,
+                         "analyzer_ok": analyze_audio(path).key == key})
+    return rows
+
+
 def written_key(score) -> str | None:
     """The key the edition writes, when every part agrees on it; None otherwise."""
     from music21 import key as m21key
@@ -95,8 +140,21 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m generators.evaluate", description=__doc__.splitlines()[0])
     ap.add_argument("--renders", type=int, default=len(styles.GENRES), help="genres to render (one piece each)")
     ap.add_argument("--corpus", type=int, default=40, help="Bach chorales to render")
+    ap.add_argument("--keys", type=int, default=0,
+                    help="instead: this many renders over genres and moods, asked key vs a textbook key finder")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
+    if args.keys:
+        rows = keys_heard(args.keys)
+        share = sum(r["key_ok"] for r in rows) / len(rows)
+        if args.json:
+            print(json.dumps({"keys_heard": round(share, 3), "renders": rows}))
+            return 0
+        for r in rows:
+            print(f"{r['name']:22} {r['key']:9} → {r['key_found']:9} {'ok' if r['key_ok'] else '✗'}")
+        print(f"asked key heard (textbook finder): {share:.1%} of {len(rows)}; maestro's analyzer: "
+              f"{sum(r['analyzer_ok'] for r in rows) / len(rows):.1%}")
+        return 0
     ours, bach = renders(args.renders), chorales(args.corpus)
     if args.json:
         print(json.dumps({**summary(ours, bach), "renders": ours, "chorales": bach}))

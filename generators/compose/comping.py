@@ -92,11 +92,25 @@ def _pitches(voiced: tuple[int, ...], chord: Chord, voices: tuple) -> tuple[int,
     return tuple(voiced[i % len(voiced)] for i in voices)
 
 
-def comp_part(pattern: str, chords: tuple[ChordSpan, ...], rng: random.Random, centre: int = 62) -> list[Note]:
+def with_third_above(voiced: tuple[int, ...], chord: Chord) -> tuple[int, ...]:
+    """The voicing with the chord's third doubled above its top note: the tone that tells major from minor (and,
+    in V, the leading tone) weighs as much as the root and fifth that the instruments' overtones reinforce."""
+    pcs = chord.pitch_classes()
+    if len(pcs) < 3 or chord.quality == "power":
+        return voiced
+    top = voiced[-1]
+    third = top + ((pcs[1] - top) % 12 or 12)
+    return voiced + (third,)
+
+
+def comp_part(pattern: str, chords: tuple[ChordSpan, ...], rng: random.Random, centre: int = 62,
+              third_above: bool = False) -> list[Note]:
     notes, prev = [], None
     for span in chords:
         voiced = voicing(span.chord, prev, centre)
         prev = voiced
+        if third_above:
+            voiced = with_third_above(voiced, span.chord)
         for onset, length, voices, vel in PATTERNS[pattern](span.duration, rng):
             if onset >= span.duration:
                 continue

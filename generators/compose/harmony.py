@@ -1,4 +1,7 @@
-"""Chord progressions per section from the style's grammar, with cadences at phrase ends."""
+"""Chord progressions per section from the style's grammar, shaped to make the key heard: each section's cycle
+starts on the tonic; a section leads into the next by the subdominant (IV → I), and the piece ends on a full
+cadence (a pre-dominant, the dominant, the tonic), so the fourth degree and the leading tone sound where a listener
+expects them."""
 from __future__ import annotations
 
 import random
@@ -20,12 +23,43 @@ def sections(plan: Plan) -> tuple[Section, ...]:
     return tuple(out[:-1]) + (Section(last.label, last.start, plan.length_beats - last.start),)
 
 
+def tonic_sixth(prog: list[Chord], tonic_root: int) -> list[Chord]:
+    """A major seventh on the tonic becomes the sixth chord (Cmaj7 → C6), as jazz often plays it: the major
+    seventh sounds the leading tone throughout, and a listener (or a key finder) then hears the dominant's key."""
+    return [Chord(c.root, "maj6") if c.root == tonic_root and c.quality == "maj7" else c for c in prog]
+
+
+def from_tonic(prog: list[Chord], tonic_root: int) -> list[Chord]:
+    """The cycle rotated to start on its first tonic chord ("ii V I I" → "I I ii V"); a cycle with no tonic chord
+    gets one in place of its first chord."""
+    at = next((i for i, c in enumerate(prog) if c.root == tonic_root), None)
+    if at is None:
+        return [Chord(tonic_root, "min" if prog[0].quality.startswith("min") else prog[0].quality)] + prog[1:]
+    return prog[at:] + prog[:at]
+
+
 def _progressions(plan: Plan, rng: random.Random) -> list[list[Chord]]:
-    """Three progressions (verse, chorus, bridge), distinct where the style offers enough."""
+    """Three progressions (verse, chorus, bridge), distinct where the style offers enough; verse and chorus start
+    on the tonic, the bridge as the style writes it (it may leave home)."""
     options = list(plan.genre.progressions_for(plan.key.is_minor))
     rng.shuffle(options)
     picked = [options[i % len(options)] for i in range(3)]
-    return [[parse_roman(n, plan.key, plan.genre.sevenths) for n in prog] for prog in picked]
+    progs = [[parse_roman(n, plan.key, plan.genre.sevenths) for n in prog] for prog in picked]
+    tonic = _tonic(plan)
+    progs = [tonic_sixth(p, tonic.root) for p in progs]
+    return [from_tonic(p, tonic.root) if i < 2 else p for i, p in enumerate(progs)]
+
+
+def _subdominant(plan: Plan) -> Chord:
+    return diatonic_chord(plan.key, 3, plan.genre.sevenths)
+
+
+def _predominant(plan: Plan, prog: list[Chord]) -> Chord:
+    """ii when the style's cycle uses it (jazz, lo-fi), else IV (iv in minor): both sound the fourth degree."""
+    two = diatonic_chord(plan.key, 1, plan.genre.sevenths)
+    if any(c.root == two.root for c in prog) and not plan.key.is_minor:
+        return two
+    return diatonic_chord(plan.key, 3, plan.genre.sevenths)
 
 
 def _dominant(plan: Plan) -> Chord:
@@ -33,19 +67,24 @@ def _dominant(plan: Plan) -> Chord:
 
 
 def _tonic(plan: Plan) -> Chord:
-    return diatonic_chord(plan.key, 0, plan.genre.sevenths and not plan.key.is_minor)
+    chord = diatonic_chord(plan.key, 0, plan.genre.sevenths and not plan.key.is_minor)
+    return Chord(chord.root, "maj6") if chord.quality == "maj7" else chord
 
 
 def _section_chords(plan: Plan, section: Section, prog: list[Chord], final: bool) -> list[ChordSpan]:
     span = plan.meter[0] * 4 / plan.meter[1] / plan.genre.chord_rate
     count = max(1, round(section.duration / span))
     chords = [prog[i % len(prog)] for i in range(count)]
-    if final and count >= 2:
+    if final and count >= 3:
+        chords[-3:] = [_predominant(plan, prog), _dominant(plan), _tonic(plan)]
+    elif final and count == 2:
         chords[-2:] = [_dominant(plan), _tonic(plan)]
     elif final:
         chords[-1] = _tonic(plan)
     elif count >= 4 and section.label != "intro":
-        chords[-1] = _dominant(plan)  # half cadence leading into the next section
+        # into the next section (which starts on the tonic) by the subdominant: IV sounds the fourth degree, and
+        # its overtones stay in the key, where V's leading tone adds the sharp fourth of the dominant key
+        chords[-1] = Chord(_subdominant(plan).root, _subdominant(plan).quality)
     spans = [ChordSpan(section.start + i * span, span, c) for i, c in enumerate(chords)]
     last = spans[-1]
     end = section.start + section.duration
