@@ -181,6 +181,19 @@ def change_mood(piece: Piece, mood: str) -> Piece:
     return _retitle(result.replace(tracks=tuple(dyn(t) for t in result.tracks)))
 
 
+def shift_part(piece: Piece, thing: str, semitones: int) -> Piece:
+    """One part moved by octaves (or semitones), the key and the other parts unchanged."""
+    track = find_track(piece, thing)
+    if track is None:
+        raise EditError(f"there is no {thing} in this piece; it has {', '.join(piece.instruments())}")
+    if track.is_drum:
+        raise EditError("drums have no octave to move")
+    moved = _move_notes(track, lambda p: p + semitones)
+    if any(not 12 <= n.pitch <= 115 for n in moved.notes):
+        raise EditError(f"the {track.name} would go out of its range")
+    return piece.replace(tracks=tuple(moved if t is track else t for t in piece.tracks))
+
+
 def set_level(piece: Piece, thing: str, louder: bool) -> Piece:
     track = find_track(piece, thing)
     if track is None:
@@ -196,7 +209,11 @@ def _same_parts(original: Piece, new: Piece) -> Piece:
     tracks = []
     for old in original.tracks:
         fresh = next((t for t in new.tracks if t.role == old.role), None)
-        if fresh is None:
+        if old.role in ("double", "counter"):
+            from generators import layers
+
+            fresh = layers.rebuild(new, old, new.seed ^ zlib.crc32(old.name.encode()))
+        elif fresh is None:
             fresh = make_track(old.role, old.name, ctx, _rng(new, f"add:{old.role}"))
         tracks.append(dataclasses.replace(fresh, name=old.name, program=old.program, gain=old.gain, pan=old.pan))
     return new.replace(tracks=tuple(tracks), title=original.title)

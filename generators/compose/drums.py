@@ -19,6 +19,11 @@ def _grid(pattern: dict[str, str], bar_start: float, bar_beats: float, scale: fl
     return notes
 
 
+def fill_bar(fill: str, bar_start: float, bar_beats: float, scale: float) -> list[Note]:
+    """One bar of a fill of drums.yaml."""
+    return _grid(styles.drum_patterns()[f"fill:{fill}"], bar_start, bar_beats, scale)
+
+
 def drum_part(groove: str, fill: str | None, sections: tuple[Section, ...], bar_beats: float,
               scale: float) -> list[Note]:
     patterns = styles.drum_patterns()
