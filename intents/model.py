@@ -55,9 +55,24 @@ class Slots:
     level_change: str | None = None
     """"louder" or "quieter" for the parts in `parts` ("make the drums louder")."""
     parts: tuple[str, ...] = ()
-    """Parts or instruments a level change applies to."""
+    """The parts or instruments an edit is about: a level change ("the sax louder"), an octave ("the bass an octave
+    lower"), a new take ("a new melody"), a hand-over ("let the flute play the melody" → melody)."""
     variation: bool = False
-    """"another one like this"."""
+    """A new take: of the whole piece ("another one like this"), of `parts` ("a new melody") or of a `section`
+    ("write a new chorus")."""
+    livelier: bool = False
+    """The new take of `parts` should be livelier ("make the melody more interesting")."""
+    section: str | None = None
+    """The part of the form an edit is about: intro, verse, chorus, bridge, outro, beginning, ending."""
+    section_index: int | None = None
+    """Which one of several: 2 for "the second verse", -1 for "the last chorus"."""
+    section_s: float | None = None
+    """Seconds of the beginning or ending: "the last ten seconds" → section "ending", 10."""
+    section_change: str | None = None
+    """"repeat" ("repeat the chorus") or "remove" ("skip the bridge")."""
+    layer: bool | None = None
+    """True when an added instrument joins what plays ("add a flute"); False when it takes a part over ("let the
+    flute play the melody")."""
     target: str | None = None
     """Which version or piece: "first", "previous"."""
 
@@ -69,7 +84,7 @@ class Slots:
         out = {}
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
-            if value in (None, (), False):
+            if value is None or value == () or (value is False and f.name != "layer"):
                 continue
             if f.name == "replace":
                 value = {"from": value[0], "to": value[1]}
@@ -83,7 +98,8 @@ MUSIC_SLOTS = ("genre", "mood", "key", "mode", "tempo_bpm", "duration_s", "time_
 SLOTS_FOR = {
     "generate": MUSIC_SLOTS,
     "modify": MUSIC_SLOTS + ("tempo_change", "tempo_factor", "semitones", "duration_change", "add", "remove",
-                             "replace", "level_change", "parts", "variation", "target"),
+                             "replace", "level_change", "parts", "variation", "livelier", "section", "section_index", "section_s",
+                             "section_change", "layer", "target"),
     "analyze": ("aspect",),
     "play": ("filename", "format", "target"),
     "save": ("filename", "format"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from intents import lexicon
+from intents import edits, lexicon
 from intents.model import Slots
 
 KEY = re.compile(r"\b([A-G][#b]?) (major|minor)\b")
@@ -152,8 +152,12 @@ def _replace(text: str) -> tuple[str, str] | None:
     return None
 
 
+CALL_IT = re.compile(r"\b(?:call|name|title)\b (?:it|this one|that one|this|that|the song|the track|the piece) "
+                     r"(?!as\b|to\b|under\b|called\b|named\b)(.+)$")
+
+
 def _filename(text: str) -> str | None:
-    m = SAVE_NAME.search(text)
+    m = SAVE_NAME.search(text) or CALL_IT.search(text)
     if not m:
         return None
     name = re.sub(r"\b(?:as|in) " + FORMAT_WORDS + r"\b.*$|\b(?:please|thanks|thank you)\b.*$", "", m.group(1))
@@ -186,29 +190,73 @@ def _volume(text: str) -> dict:
     return {}
 
 
+def _levels(text: str, volume: dict, things: list[lexicon.Match], sec: edits.Section) -> tuple[str | None, bool]:
+    """(level change, whether it is about parts): "turn the bass up" and "make the chorus louder" change a level
+    inside the piece; "louder" alone is the playback volume."""
+    if "volume_change" not in volume or re.search(r"\b(?:volume|music|everything)\b", text):
+        return None, False
+    if things or sec.section:
+        return ("louder" if volume.pop("volume_change") == "up" else "quieter"), bool(things)
+    return None, False
+
+
+def _edit_parts(text: str, things: list[lexicon.Match], add: tuple, remove: tuple) -> dict:
+    """Part-level edits: a new take of parts, an octave for a part, a hand-over of the melody, a layer."""
+    out: dict = {}
+    take, lively = edits.new_take(text)
+    if take:
+        out.update(variation=True, parts=take, livelier=lively)
+        add = tuple(a for a in add if a not in take)
+    taker = edits.handover(text)
+    if taker:
+        out.update(parts=("melody",), layer=False)
+        add, remove = (taker,), ()
+    shift = edits.octave(text)
+    named = tuple(dict.fromkeys(m.value for m in things if m.value != "fill"))
+    if shift and named:
+        out.update(semitones=shift, parts=named)
+        add = tuple(a for a in add if a not in named)
+        remove = tuple(r for r in remove if r not in named)
+    if "layer" not in out and any(a in lexicon.table("instrument").values() for a in add):
+        out["layer"] = True
+    return {"add": add, "remove": remove, **out}
+
+
 def extract(text: str, raw: str = "") -> Slots:
     """All slots the normalised text states (`raw`, the text before normalising, only for file paths); which ones
     matter is the intent's business."""
+    sec = edits.section(text)
     things = _things(text)
     add, remove = _add_remove(text, things)
     replace = _replace(text)
-    volume = _volume(text)
-    level, parts = None, tuple(dict.fromkeys(m.value for m in things))
-    if parts and "volume_change" in volume and not re.search(r"\b(?:volume|music|everything)\b", text):
-        level = "louder" if volume.pop("volume_change") == "up" else "quieter"
-    key = _key(text)
-    mode = None if key else (MODE_ONLY.search(text).group(1) if MODE_ONLY.search(text) else None)
-    fmt = lexicon.first("format", text)
-    instruments = tuple(dict.fromkeys(m.value for m in lexicon.find("instrument", text)))
     if replace:
         add = tuple(a for a in add if a != replace[1])
         remove = tuple(r for r in remove if r != replace[0])
+    volume = {} if edits.octave(text) else _volume(text)  # "bring the melody down an octave" is not a level
+    complaint = edits.complaint(text)
+    if "volume_change" in complaint and not volume:
+        volume = {"volume_change": complaint.pop("volume_change")}
+    level, about_parts = _levels(text, volume, things, sec)
+    parts = tuple(dict.fromkeys(m.value for m in things if m.value != "fill")) if about_parts else ()
+    edit = _edit_parts(text, things, add, remove)
+    if edit.get("parts"):
+        parts = edit["parts"]
+    tempo = _tempo(text) or {k: v for k, v in complaint.items() if k == "tempo_change"}
+    key = _key(text)
+    mode = None if key else (MODE_ONLY.search(text).group(1) if MODE_ONLY.search(text) else None)
+    semitones = edit.get("semitones", _semitones(text))
+    duration_change = "longer" if LONGER.search(text) else "shorter" if SHORTER.search(text) else \
+        complaint.get("duration_change")
     return Slots(
-        genre=lexicon.first("genre", text), mood=lexicon.first("mood", text), key=key, mode=mode,
-        **_tempo(text), semitones=_semitones(text), duration_s=_duration(text),
-        duration_change="longer" if LONGER.search(text) else "shorter" if SHORTER.search(text) else None,
-        time_signature=_time_signature(text), instruments=instruments, add=add, remove=remove, replace=replace,
-        aspect=lexicon.first("aspect", text), filename=_filename(text) or _play_name(text, raw), format=fmt,
-        **volume, level_change=level, parts=parts if level else (),
-        variation=bool(VARIATION.search(text)),
+        genre=lexicon.first("genre", text), mood=edits.mood(text), key=key, mode=mode,
+        **tempo, semitones=semitones, duration_s=_duration(edits.without_span(text)),
+        duration_change=duration_change, time_signature=_time_signature(text),
+        instruments=tuple(dict.fromkeys(m.value for m in lexicon.find("instrument", text))),
+        add=edit["add"], remove=edit["remove"], replace=replace,
+        aspect=lexicon.first("aspect", text), filename=_filename(text) or _play_name(text, raw),
+        format=lexicon.first("format", text), **volume, level_change=level, parts=parts,
+        variation=bool(VARIATION.search(text)) or edit.get("variation", False) or (
+            edits.new_section(text) and sec.section is not None),
+        livelier=edit.get("livelier", False), section=sec.section, section_index=sec.index, section_s=sec.seconds,
+        section_change=edits.section_change(text, sec), layer=edit.get("layer"),
         target="first" if FIRST.search(text) else "previous" if PREVIOUS.search(text) else None)

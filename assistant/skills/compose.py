@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from assistant.session import Session
-from assistant.skills import Reply
+from assistant.skills import Reply, editing
 from assistant.skills.describe import changes, describe, picked
-from generators import edit
+from generators import edit, form
 from generators.compose import Request
-from generators.theory import Key
 from intents.model import Intent
 
 NO_PIECE = "There is no piece yet. Say something like \"make a calm lo-fi beat\" first."
@@ -23,56 +22,6 @@ def generate(intent: Intent, session: Session) -> Reply:
     return Reply(f"Here is {describe(piece)}.{picked(piece, request)}", play=current.files.audio)
 
 
-def _apply(piece, s):
-    """The edits the slots ask for, in a sensible order; returns the new piece."""
-    if s.variation:
-        import random
-
-        return edit.recompose(piece, seed=random.SystemRandom().randrange(1 << 31))
-    if s.genre and s.genre != piece.genre:
-        piece = edit.restyle(piece, s.genre)
-    if s.mood and s.mood != piece.mood:
-        piece = edit.change_mood(piece, s.mood)
-    if s.time_signature and s.time_signature != piece.time_signature:
-        piece = edit.set_time_signature(piece, s.time_signature)
-    if s.duration_s:
-        piece = edit.set_duration(piece, s.duration_s)
-    elif s.duration_change:
-        piece = edit.set_duration(piece, piece.duration_s * (1.5 if s.duration_change == "longer" else 2 / 3))
-    if s.key:
-        piece = edit.change_key(piece, Key.parse(s.key))
-    elif s.mode:
-        piece = edit.change_mode(piece, s.mode)
-    if s.semitones:
-        piece = edit.transpose(piece, s.semitones)
-    if s.tempo_bpm:
-        piece = edit.set_tempo(piece, s.tempo_bpm)
-    elif s.tempo_change:
-        factor = s.tempo_factor or (1.15 if s.tempo_change == "faster" else 1 / 1.15)
-        piece = edit.set_tempo(piece, round(piece.tempo_bpm * factor))
-    if s.replace:
-        piece = edit.replace_instrument(piece, *s.replace)
-    for thing in s.remove:
-        piece = edit.remove_part(piece, thing)
-    piece = _add(piece, s.add)
-    if s.level_change:
-        for thing in s.parts:
-            piece = edit.set_level(piece, thing, s.level_change == "louder")
-    return piece
-
-
-def _add(piece, things):
-    """"add a sax melody" names an instrument and a part: the instrument plays that part."""
-    instruments = [t for t in things if t not in edit.PART_ROLES]
-    roles = [t for t in things if t in edit.PART_ROLES]
-    for role in roles:
-        inst = instruments.pop(0) if instruments and role in ("melody", "chords", "pad") else None
-        piece = edit.add_part(piece, role, inst)
-    for inst in instruments:
-        piece = edit.add_part(piece, inst)
-    return piece
-
-
 def modify(intent: Intent, session: Session) -> Reply:
     current = session.current()
     if current is None:
@@ -83,13 +32,18 @@ def modify(intent: Intent, session: Session) -> Reply:
         return Reply(f"The {session.engine.name} engine makes audio, not a score, so I can't edit it note by note. "
                      "Ask for a new piece instead.")
     try:
-        piece = _apply(current.piece, intent.slots)
-    except edit.EditError as exc:
+        outcome = editing.apply(current.piece, intent.slots)
+    except form.FormError as exc:  # "there's no bridge; it has intro, verse, chorus, outro"
+        return Reply(f"{str(exc)[0].upper()}{str(exc)[1:]}.")
+    except editing.EditErrors as exc:
         return Reply(f"I can't do that: {exc}.")
-    said = changes(current.piece, piece)
-    if not said:
-        return Reply("I'm not sure what to change. Try \"make it faster\", \"add drums\" or \"put it in D minor\".")
-    new = session.publish(piece, new_piece=False)
+    if outcome.piece == current.piece:
+        if outcome.already:
+            return Reply(" ".join(outcome.already))
+        return Reply("I'm not sure what to change. Try \"make it faster\", \"add a flute\", \"a new melody\" or "
+                     "\"make the chorus louder\".")
+    new = session.publish(outcome.piece, new_piece=False)
+    said = " ".join(outcome.said) or (changes(current.piece, outcome.piece) or "Changed it.")
     return Reply(f"{said} This is version {new.version}.", play=new.files.audio)
 
 

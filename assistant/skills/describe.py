@@ -10,7 +10,10 @@ GENRE_WORD = {"lofi": "lo-fi", "hiphop": "hip-hop"}
 
 def spoken_seconds(s: float) -> str:
     s = round(s)
-    return f"{s} seconds" if s < 90 else f"{s // 60} minutes {s % 60} seconds" if s % 60 else f"{s // 60} minutes"
+    if s < 90:
+        return f"{s} seconds"
+    minutes = f"{s // 60} minute{'s' if s >= 120 else ''}"
+    return f"{minutes} {s % 60} seconds" if s % 60 else minutes
 
 
 def describe(piece: Piece) -> str:
