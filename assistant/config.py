@@ -40,7 +40,7 @@ class Config:
     library_dir: str | None = None
     """Where saved pieces go; None means the session folder's library/."""
     volume: int = 80
-    """Start-up playback volume, 0-100."""
+    """Playback volume of a new session, 0-100; a session keeps its own from then on ("volume 40" stays)."""
     generator: str = "symbolic"
     """The music engine (generators.engine.ENGINES): "symbolic" composes a score and renders it with FluidSynth."""
 

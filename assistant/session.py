@@ -32,11 +32,21 @@ class Session:
         self.config = config
         self.player = player
         """An audio player (assistant.audio.player.Player) when one is running, else None."""
-        self.state: State = store.load()
+        self.state: State = self._loaded_state()
         self._loaded: dict[tuple[str, int], Piece] = {}
         self._streamed: Path | None = None
         self.engine = engine.get(config.generator)
         """The music engine (generators.engine) the config names."""
+
+    def _loaded_state(self) -> State:
+        """The stored state; a new session starts at the configured volume. The volume lives in the state from then
+        on (the one source of truth: the live player opens at it, `volume 40` changes it, a restart keeps it)."""
+        state = self.store.load()
+        return state if self.store.state_file.exists() else replace(state, volume=self.config.volume)
+
+    def reload(self) -> None:
+        """The state as stored: another process may have taken a turn since (call it holding `store.turn()`)."""
+        self.state = self._loaded_state()
 
     def piece_at(self, entry: tuple[str, int]) -> Current:
         if entry not in self._loaded:

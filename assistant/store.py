@@ -7,8 +7,10 @@ the commit point, so a kill at any moment leaves the last complete state readabl
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import os
 import re
 import time
 from dataclasses import asdict, dataclass, field, replace
@@ -44,6 +46,14 @@ def _text(value) -> str:
 
 class StoreError(UserError):
     """The store cannot be written (read-only, disk full): nothing already saved is touched."""
+
+
+class SessionBusy(StoreError):
+    """Another turn held the session longer than we were willing to wait."""
+
+
+TURN_WAIT_S = 60.0
+"""How long a turn waits for another one on the same session folder before it says the session is busy."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +102,33 @@ class Store:
         self.pieces = self.root / "pieces"
         self.state_file = self.root / "state.json"
         self.warnings: list[str] = []
+
+    # --- one turn at a time ----------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def turn(self, wait_s: float = TURN_WAIT_S):
+        """Exclusive use of the session folder for one turn, across threads and processes (an flock on DIR/.lock,
+        released by the kernel if the process dies). Waits up to `wait_s`, then raises SessionBusy."""
+        import fcntl
+
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(f"cannot use the session in {self.root}: {exc.strerror or exc}") from None
+        try:
+            deadline = time.monotonic() + wait_s
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise SessionBusy(f"the session in {self.root} is busy with another request "
+                                          f"(waited {wait_s:g} s); nothing was changed, try again") from None
+                    time.sleep(0.02)
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases the lock
 
     # --- state -----------------------------------------------------------------------------------------------
     def load(self) -> State:

@@ -68,7 +68,9 @@ def _turn(args):
     intent = understand(text)
     timings["intent"] = (time.perf_counter() - t) * 1000
     t = time.perf_counter()
-    reply = dialogue.handle(intent, session, text)
+    with store.turn():  # one turn at a time on this folder: a second `ask` waits, then says it is busy
+        session.reload()
+        reply = dialogue.handle(intent, session, text)
     timings["action"] = (time.perf_counter() - t) * 1000
     timings["total"] = (time.perf_counter() - t0) * 1000
     play = (reply.play, session.state.volume, config, store.root) if reply.play and not args.no_play else None

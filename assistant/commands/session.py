@@ -16,12 +16,14 @@ class Conversation:
         self.ui = ui
         self.config = load_config()
         store = Store(session_dir(args.session))
-        self.player = self._player()
-        self.session = Session(store, self.config, self.player)
+        self.session = Session(store, self.config)
+        self.player = self.session.player = self._player(self.session.state.volume)
         for w in store.warnings:
             ui.warn(w)
         self.classify = understander()
         self._last: tuple[str, object] | None = None
+        self._turns = threading.Lock()
+        """One turn at a time: typed and spoken requests arrive on two threads."""
         self.done = threading.Event()
         self.speaker = self._speaker(args)
         self._voices: list[threading.Thread] = []
@@ -55,11 +57,12 @@ class Conversation:
         thread.start()
         self._voices = [t for t in self._voices if t.is_alive()] + [thread]
 
-    def _player(self):
+    def _player(self, volume: int):
+        """The speaker at the session's volume (as stored: "volume 40" survives a restart)."""
         from assistant.audio.player import Player
 
         try:
-            return Player(self.config.output_device, self.config.output_latency_s, self.config.volume).open()
+            return Player(self.config.output_device, self.config.output_latency_s, volume).open()
         except DeviceError as exc:
             self.ui.warn(f"{exc}; music will be saved but not played")
             return None
@@ -90,7 +93,9 @@ class Conversation:
         try:
             intent = self.understand(text)
             self.ui.understood(intent)
-            reply = dialogue.handle(intent, self.session, text)
+            with self._turns, self.session.store.turn():  # and one at a time with `ask` on the same folder
+                self.session.reload()
+                reply = dialogue.handle(intent, self.session, text)
         except Exception as exc:  # noqa: BLE001 - one failed turn must not end the session; what is saved stays
             if os.environ.get("MAESTRO_DEBUG"):
                 raise
