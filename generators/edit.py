@@ -88,10 +88,16 @@ def find_track(piece: Piece, name: str) -> Track | None:
     return exact or next((t for t in piece.tracks if name.split()[-1] in t.name.split()), None)
 
 
-def replace_instrument(piece: Piece, old: str, new: str) -> Piece:
-    track = find_track(piece, old)
+def track_named(piece: Piece, name: str) -> Track:
+    """find_track, or EditError naming what the piece has."""
+    track = find_track(piece, name)
     if track is None:
-        raise EditError(f"there is no {old} in this piece; it has {', '.join(piece.instruments())}")
+        raise EditError(f"there is no {name} in this piece; it has {', '.join(piece.instruments())}")
+    return track
+
+
+def replace_instrument(piece: Piece, old: str, new: str) -> Piece:
+    track = track_named(piece, old)
     if track.is_drum:
         raise EditError("the drums are a kit, not an instrument I can swap; remove them or change the genre")
     program = styles.instruments().get(new)
@@ -183,9 +189,7 @@ def change_mood(piece: Piece, mood: str) -> Piece:
 
 def shift_part(piece: Piece, thing: str, semitones: int) -> Piece:
     """One part moved by octaves (or semitones), the key and the other parts unchanged."""
-    track = find_track(piece, thing)
-    if track is None:
-        raise EditError(f"there is no {thing} in this piece; it has {', '.join(piece.instruments())}")
+    track = track_named(piece, thing)
     if track.is_drum:
         raise EditError("drums have no octave to move")
     moved = _move_notes(track, lambda p: p + semitones)
@@ -195,9 +199,7 @@ def shift_part(piece: Piece, thing: str, semitones: int) -> Piece:
 
 
 def set_level(piece: Piece, thing: str, louder: bool) -> Piece:
-    track = find_track(piece, thing)
-    if track is None:
-        raise EditError(f"there is no {thing} in this piece; it has {', '.join(piece.instruments())}")
+    track = track_named(piece, thing)
     gain = min(2.0, track.gain * 1.4) if louder else max(0.1, track.gain / 1.4)
     return piece.replace(tracks=tuple(dataclasses.replace(t, gain=round(gain, 3)) if t is track else t
                                       for t in piece.tracks))

@@ -123,9 +123,7 @@ def parts(o: Outcome, s: Slots, section: bool) -> None:
         return
     if s.variation and s.parts and not section:
         for thing in s.parts:
-            track = edit.find_track(piece, thing)
-            if track is None:
-                raise edit.EditError(f"there is no {thing} in this piece; it has {', '.join(piece.instruments())}")
+            track = edit.track_named(piece, thing)
             piece = takes.new_part(piece, track, _seed(), lively=s.livelier)
             word = PART_WORD.get(track.role, track.name)
             o.said.append(f"Here's a {'livelier' if s.livelier else 'new'} {word}; everything else is as it was.")
@@ -200,9 +198,7 @@ def sections(o: Outcome, s: Slots) -> None:
         plural = len(only) > 1 or name.endswith("seconds")
         o.said.append(f"{_cap(who + name)} {'are' if plural else 'is'} {s.level_change} now.")
     for thing in s.remove:
-        track = edit.find_track(piece, thing)
-        if track is None:
-            raise edit.EditError(f"there is no {thing} in this piece; it has {', '.join(piece.instruments())}")
+        track = edit.track_named(piece, thing)
         piece = form.without(piece, spans, track)
         o.said.append(f"No {track.name} in {name} now.")
     for thing in [a for a in s.add if a != "fill"]:

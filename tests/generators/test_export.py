@@ -8,6 +8,8 @@ import soundfile
 from generators import export, score
 from generators.compose import Request, compose
 
+from .scorecheck import midi_reads_back
+
 
 @pytest.fixture
 def piece():
@@ -21,23 +23,8 @@ def test_json_round_trip(piece, tmp_path):
 
 
 def test_midi_read_back_equals_score(piece, tmp_path):
-    path = tmp_path / "p.mid"
-    export.write_score(piece, path)
-    midi = mido.MidiFile(str(path))
-    got: dict[int, list[float]] = {}
-    for track in midi.tracks:
-        tick = 0
-        for msg in track:
-            tick += msg.time
-            if msg.type == "note_on" and msg.velocity > 0:
-                got.setdefault(msg.note, []).append(tick / midi.ticks_per_beat)
-    want: dict[int, list[float]] = {}
-    for t in piece.tracks:
-        for n in t.notes:
-            want.setdefault(n.pitch, []).append(n.start)
-    assert sorted(got) == sorted(want)
-    for pitch in want:  # every onset within a tick of the score
-        assert sorted(got[pitch]) == pytest.approx(sorted(want[pitch]), abs=1.5 / midi.ticks_per_beat)
+    midi_reads_back(piece, tmp_path)
+    midi = mido.MidiFile(str(tmp_path / "edit.mid"))
     tempo = next(m.tempo for t in midi.tracks for m in t if m.type == "set_tempo")
     assert mido.tempo2bpm(tempo) == pytest.approx(piece.tempo_bpm, abs=0.01)
 
