@@ -30,6 +30,8 @@ class Genre:
     melody_step: float
     melody_engine: str
     """"learned" (the model of generators.learn) or "rules" (generators.compose.melody)."""
+    melody_source: str
+    """The kind of melody the learned model writes: song, dance (tune) or chorale."""
     progressions: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]
     """(mode family, progressions)."""
     sevenths: bool = False
@@ -71,6 +73,14 @@ def _engine(genre: str, value: str) -> str:
     return value
 
 
+def _source(genre: str, value: str) -> str:
+    from generators.learn.tokens import SOURCES
+
+    if value not in SOURCES:
+        raise ValueError(f"genres.yaml: {genre}: melody source must be one of {', '.join(SOURCES)}")
+    return value
+
+
 @functools.cache
 def genres() -> dict[str, Genre]:
     out = {}
@@ -83,6 +93,7 @@ def genres() -> dict[str, Genre]:
             comp=g["comp"], parts=tuple(g["parts"].items()), melody_density=float(melody["density"]),
             melody_register=int(melody["register"]), melody_step=float(melody["step"]),
             melody_engine=_engine(name, melody.get("engine", "learned")),
+            melody_source=_source(name, melody.get("source", "song")),
             progressions=tuple((k, tuple(tuple(p) for p in v)) for k, v in g["progressions"].items()),
             sevenths=bool(g.get("sevenths", False)), swing=float(g.get("swing", 0.0)),
             reverb=float(g.get("reverb", 0.3)), chorus=float(g.get("chorus", 0.1)))

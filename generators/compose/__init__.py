@@ -77,7 +77,7 @@ def melody_notes(ctx: Context, rng: random.Random, engine: str | None = None, li
     the meter, else the rules. `lively` scales the density ("more interesting"); `register` moves the centre."""
     g, m = ctx.genre, ctx.mood
     shape = learned.Shape(g.melody_register + m.register + register, min(1.0, g.melody_density * m.density * lively),
-                          g.melody_step, 92 + m.velocity, lively=lively > 1)
+                          g.melody_step, 92 + m.velocity, source=g.melody_source, lively=lively > 1)
     model = runtime.available() if (engine or g.melody_engine) == "learned" and learned.supported(ctx.meter) else None
     if model is not None:
         return learned.melody_part(model, ctx.key, ctx.meter, ctx.chords, ctx.sections, shape, rng)

@@ -47,6 +47,8 @@ class Shape:
     step: float
     """Grid in beats."""
     velocity: int
+    source: str = "song"
+    """The kind of melody to write (generators.learn.tokens.SOURCES): song, dance tune or chorale."""
     lively: bool = False
     """A livelier take ("make the melody more interesting"): shorter notes, fewer repeated pitches."""
 
@@ -110,7 +112,7 @@ class Writer:
         self.base_bias[~self.allowed] = -np.inf
         self._chord_masks: dict[tuple[int, ...], np.ndarray] = {}
         self.shortest = shape.step * tokens.TICKS / 2
-        self.state = model.start(self.mode, meter)
+        self.state = model.start(self.mode, meter, shape.source)
         self.pending = START
         self.recent: list[tuple[int, int, int]] = []  # (position, pitch id, duration id), for a context refill
 
@@ -124,7 +126,7 @@ class Writer:
     def _refill(self) -> None:
         """The context is full: start again from the last 64 notes."""
         keep = self.recent[-64:]
-        self.state, self.pending = self.model.start(self.mode, self.meter), START
+        self.state, self.pending = self.model.start(self.mode, self.meter, self.shape.source), START
         for position, p, d in keep:
             self.model.step(self.state, *self.pending, position)
             self.pending = (p, d)

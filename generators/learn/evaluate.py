@@ -57,7 +57,7 @@ def network_bits(model, c: corpus_mod.Corpus, idx: list[int]) -> tuple[float, fl
         meter = tokens.METERS[int(c.meter[i])]
         p, d = c.pitches[i].tolist(), c.durations[i].tolist()
         pos = tokens.positions(meter, int(c.pickup[i]), [tokens.DURATIONS[x] for x in d])
-        state, prev = model.start(tokens.MODES[int(c.mode[i])], meter), START
+        state, prev = model.start(tokens.MODES[int(c.mode[i])], meter, tokens.source_of(c.names[i])), START
         for j in range(min(len(p), model.context)):
             step = model.step(state, *prev, pos[j])
             tp -= _log2_softmax(step.pitch_logits)[p[j]]

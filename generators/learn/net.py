@@ -2,7 +2,7 @@
 
 A small decoder-only transformer over notes. Step t predicts note t from what came before: its input is note t-1
 (pitch + duration embeddings; a start token at t=0), the bar position where note t begins (known before it is
-chosen), the tune's mode and meter, and the step index. Two heads: the pitch of note t, then its duration given
+chosen), the tune's mode, meter and source (song, dance tune, chorale), and the step index. Two heads: the pitch of note t, then its duration given
 that pitch, so P(note) = P(pitch | past) · P(duration | past, pitch) and each is scored in bits on its own."""
 from __future__ import annotations
 
@@ -59,6 +59,7 @@ class MelodyNet(nn.Module):
         self.position = nn.Embedding(tokens.MAX_BAR, w)
         self.mode = nn.Embedding(len(tokens.MODES), w)
         self.meter = nn.Embedding(len(tokens.METERS), w)
+        self.source = nn.Embedding(len(tokens.SOURCES), w)
         self.step = nn.Embedding(c.context, w)
         self.blocks = nn.ModuleList(Block(c) for _ in range(c.layers))
         self.ln = nn.LayerNorm(w)
@@ -67,12 +68,13 @@ class MelodyNet(nn.Module):
         self.duration_out = nn.Linear(w, len(tokens.DURATIONS))
         self.drop = nn.Dropout(c.dropout)
 
-    def forward(self, prev_pitch, prev_duration, position, mode, meter, pitch):
-        """All (batch, time) long tensors but mode and meter (batch,); `pitch` is note t's pitch (teacher forcing).
+    def forward(self, prev_pitch, prev_duration, position, mode, meter, source, pitch):
+        """All (batch, time) long tensors but mode, meter and source (batch,); `pitch` is note t's pitch (teacher
+        forcing).
         Returns pitch logits and duration logits, (batch, time, vocab) each."""
         t = prev_pitch.shape[1]
         x = (self.pitch_in(prev_pitch) + self.duration_in(prev_duration) + self.position(position)
-             + (self.mode(mode) + self.meter(meter))[:, None, :] + self.step(torch.arange(t))[None])
+             + (self.mode(mode) + self.meter(meter) + self.source(source))[:, None, :] + self.step(torch.arange(t))[None])
         x = self.drop(x)
         for block in self.blocks:
             x = block(x)

@@ -25,7 +25,7 @@ class WeightsError(Exception):
 
 def vocabulary() -> dict:
     return {"low": tokens.LOW, "high": tokens.HIGH, "ticks": tokens.TICKS, "durations": list(tokens.DURATIONS),
-            "modes": list(tokens.MODES), "meters": list(tokens.METERS)}
+            "modes": list(tokens.MODES), "meters": list(tokens.METERS), "sources": list(tokens.SOURCES)}
 
 
 def sha256(path: Path) -> str:
@@ -82,8 +82,9 @@ class Melody:
                                        self.w[p + "ln2.bias"], self.w[p + "up.weight"], self.w[p + "up.bias"],
                                        self.w[p + "down.weight"], self.w[p + "down.bias"]))
 
-    def start(self, mode: str, meter: str) -> "State":
-        cond = self.w["mode.weight"][tokens.MODES.index(mode)] + self.w["meter.weight"][tokens.METERS.index(meter)]
+    def start(self, mode: str, meter: str, source: str = "song") -> "State":
+        cond = (self.w["mode.weight"][tokens.MODES.index(mode)] + self.w["meter.weight"][tokens.METERS.index(meter)]
+                + self.w["source.weight"][tokens.SOURCES.index(source)])
         shape = (self.layers, self.heads, self.context, self.width // self.heads)
         return State(cond, np.zeros(shape, np.float32), np.zeros(shape, np.float32), 0)
 

@@ -19,9 +19,18 @@ DURATIONS = (3, 4, 6, 8, 9, 12, 16, 18, 24, 30, 32, 36, 42, 48, 60, 72, 84, 96, 
 """Durations in ticks: 32nd, 16th triplet, 16th, 8th triplet, dotted 32nd pair, 8th, quarter triplet, dotted 8th,
 quarter, ..., dotted whole (the vocabulary covers 99.9% of the corpus' notes; see `corpus`)."""
 MODES = ("major", "minor")
+SOURCES = ("song", "dance", "chorale")
+"""What kind of melody a tune is, by its collection: Essen's folk songs, O'Neill's and Ryan's dance tunes (jigs,
+reels, hornpipes), Bach's chorale melodies. A style asks for one (genres.yaml melody.source)."""
+COLLECTION_SOURCE = {"essenFolksong": "song", "oneills1850": "dance", "ryansMammoth": "dance", "bach": "chorale"}
 METERS = ("2/4", "3/4", "4/4", "2/2", "3/8", "6/8", "9/8", "12/8", "3/2", "6/4")
 MAX_BAR = 6 * TICKS
 """Longest bar (12/8, 6/4, 3/2) in ticks: positions run 0..MAX_BAR-1."""
+
+
+def source_of(name: str) -> str:
+    """The source of a corpus tune from its name ("ryansMammoth/X.abc:0" → "dance")."""
+    return COLLECTION_SOURCE[name.split("/", 1)[0]]
 
 
 def bar_ticks(meter: str) -> int:

@@ -32,7 +32,8 @@ def sequences(c: corpus_mod.Corpus, split: str) -> list[dict]:
         meter = tokens.METERS[int(c.meter[i])]
         pos = tokens.positions(meter, int(c.pickup[i]), [tokens.DURATIONS[x] for x in d])
         out.append({"pitch": p, "duration": d, "position": np.array(pos, np.int64),
-                    "mode": int(c.mode[i]), "meter": int(c.meter[i])})
+                    "mode": int(c.mode[i]), "meter": int(c.meter[i]),
+                    "source": tokens.SOURCES.index(tokens.source_of(c.names[i]))})
     return out
 
 
@@ -42,7 +43,8 @@ def window(seq: dict, start: int, length: int, start_pitch: int, start_duration:
     prev_d = np.concatenate([[start_duration], d[:-1]])
     end = start + length
     return {"prev_pitch": prev_p[start:end], "prev_duration": prev_d[start:end], "position": seq["position"][start:end],
-            "pitch": p[start:end], "duration": d[start:end], "mode": seq["mode"], "meter": seq["meter"]}
+            "pitch": p[start:end], "duration": d[start:end], "mode": seq["mode"], "meter": seq["meter"],
+            "source": seq["source"]}
 
 
 def batches(lengths: list[int], size: int, rng: random.Random) -> list[list[int]]:
@@ -67,6 +69,7 @@ def batch(windows: list[dict]):
         return torch.tensor(np.stack([np.pad(w[key], (0, t - len(w[key])), constant_values=fill) for w in windows]))
     return (pad("prev_pitch", 0), pad("prev_duration", 0), pad("position", 0),
             torch.tensor([w["mode"] for w in windows]), torch.tensor([w["meter"] for w in windows]),
+            torch.tensor([w["source"] for w in windows]),
             pad("pitch", 0), pad("pitch", -100), pad("duration", -100))
 
 
@@ -74,8 +77,8 @@ def losses(model, windows: list[dict]):
     """Summed pitch and duration cross-entropy (nats) and the number of notes."""
     import torch.nn.functional as F
 
-    prev_p, prev_d, pos, mode, meter, pitch_in, pitch, dur = batch(windows)
-    pl, dl = model(prev_p, prev_d, pos, mode, meter, pitch_in)
+    prev_p, prev_d, pos, mode, meter, source, pitch_in, pitch, dur = batch(windows)
+    pl, dl = model(prev_p, prev_d, pos, mode, meter, source, pitch_in)
     lp = F.cross_entropy(pl.reshape(-1, pl.shape[-1]), pitch.reshape(-1), ignore_index=-100, reduction="sum")
     ld = F.cross_entropy(dl.reshape(-1, dl.shape[-1]), dur.reshape(-1), ignore_index=-100, reduction="sum")
     return lp, ld, int((pitch != -100).sum())
@@ -97,7 +100,8 @@ def evaluate_bits(model, seqs: list[dict], context: int) -> tuple[float, float]:
                 w = window(seq, start, context, START_PITCH, START_DURATION)
                 pl, dl = model(*[x[None] if hasattr(x, "shape") else torch.tensor([x]) for x in
                                  (torch.tensor(w["prev_pitch"]), torch.tensor(w["prev_duration"]),
-                                  torch.tensor(w["position"]), w["mode"], w["meter"], torch.tensor(w["pitch"]))])
+                                  torch.tensor(w["position"]), w["mode"], w["meter"], w["source"],
+                                  torch.tensor(w["pitch"]))])
                 lp = torch.log_softmax(pl[0], -1).gather(1, torch.tensor(w["pitch"])[:, None])[:, 0]
                 ld = torch.log_softmax(dl[0], -1).gather(1, torch.tensor(w["duration"])[:, None])[:, 0]
                 skip = scored - start

@@ -34,9 +34,9 @@ def test_the_numpy_runtime_computes_what_torch_computes():
     pos, pitch = [0, 12, 24, 36, 60, 72], [16, 18, tokens.REST, 20, 16, 21]
     with torch.no_grad():
         pl, dl = net(*(torch.tensor([x]) for x in (prev_p, prev_d, pos)), torch.tensor([1]), torch.tensor([2]),
-                     torch.tensor([pitch]))
-    model, state = runtime.load(), None
-    state = model.start("minor", "4/4")
+                     torch.tensor([1]), torch.tensor([pitch]))
+    model = runtime.load()
+    state = model.start("minor", "4/4", "dance")
     for t in range(len(pitch)):
         step = model.step(state, prev_p[t], prev_d[t], pos[t])
         assert np.allclose(step.pitch_logits, pl[0, t].numpy(), atol=1e-3)
