@@ -17,7 +17,8 @@ SECTION = re.compile(r"\b(?:the|a|an|new|another|different|fresh|this|that)\s+(?
                      r"fourth|4th|last|final)\s+)?(introduction|intro|verse|chorus|refrain|hook|bridge|middle (?:8|eight)"
                      r"|outro|ending|end|beginning|start|opening)s?\b")
 SECONDS_SPAN = re.compile(r"\bthe (last|final|first|opening) (\d+(?:\.\d+)?) ?(seconds?|secs?|minutes?)\b")
-PART_WORDS = (("melody", r"melody|lead(?: line)?|top line"),  # "a new tune" is a new piece ("bass", r"bass ?line|bass part|bass"),
+# "a new tune" is a new piece, so "tune" is not a part word here
+PART_WORDS = (("melody", r"melody|lead(?: line)?|top line"), ("bass", r"bass ?line|bass part|bass"),
               ("drums", r"drum (?:groove|beat|pattern|part|track)|groove|beat|drums|rhythm"),
               ("chords", r"chords|chord part|accompaniment|comping"), ("pad", r"pad"))
 NEW_PART = re.compile(r"\b(?:new|different|fresh|another|other|alternative|better)\s+(?:take (?:on|of) (?:the )?)?"
