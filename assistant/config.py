@@ -21,7 +21,7 @@ class Config:
     asr_model: str = "tiny.en"
     """A Whisper model name ("tiny.en", "base") or a path to weights."""
     asr_window: str = "short"
-    """"short" encodes only the utterance (at least 12 s), and the full window when that is unsure: 2x faster
+    """"short" encodes only the utterance (padded to 8 s), and the full window when that is unsure: 2x faster
     for the same understanding; "full" always encodes Whisper's 30 s window."""
     wake_phrase: str | None = None
     """When set ("maestro"), hands-free commands must start with it; typed ones never need it."""

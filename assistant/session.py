@@ -64,9 +64,10 @@ class Session:
         from generators.render import SAMPLE_RATE
 
         if self.player is not None:
-            from assistant.audio.stream import BLOCK, play_while_rendering
+            from assistant.audio.constants import RENDER_BLOCK
+            from assistant.audio.stream import play_while_rendering
 
-            blocks = self.engine.blocks(piece, self.config.soundfont, BLOCK)
+            blocks = self.engine.blocks(piece, self.config.soundfont, RENDER_BLOCK)
             frames = int(round(piece.duration_s * SAMPLE_RATE))
             return play_while_rendering(blocks, frames, self.player), SAMPLE_RATE
         return master(render(self.engine, piece, self.config.soundfont), SAMPLE_RATE), SAMPLE_RATE

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from generators.atomic import write_text
 from generators.theory import FLAT_NAMES, SHARP_NAMES, key_from_pc
 
 # Temperley's (Kostka-Payne) key profiles: they punish out-of-scale notes harder than Krumhansl-Kessler's or edma's,
@@ -276,10 +277,7 @@ def analyze_cached(path: Path, folder: Path) -> Analysis:
         pass
     result = analyze(path)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = entry.with_suffix(".tmp")
-        tmp.write_text(json.dumps(result.to_json()))
-        tmp.replace(entry)
+        write_text(entry, json.dumps(result.to_json()))
     except OSError:
         pass  # a read-only cache only costs time
     return result

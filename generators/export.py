@@ -10,7 +10,10 @@ from pathlib import Path
 
 import numpy as np
 
+from generators.atomic import atomic_write
 from generators.piece import Piece
+
+__all__ = ["AUDIO_FORMATS", "FORMATS", "ExportError", "atomic_write", "format_of", "write_audio", "write_score"]
 
 AUDIO_FORMATS = ("wav", "flac", "mp3")
 FORMATS = AUDIO_FORMATS + ("mid", "json")
@@ -26,21 +29,6 @@ def format_of(path: Path) -> str:
     if ext not in FORMATS:
         raise ExportError(f"cannot write '{path.suffix or path.name}': use .wav, .flac, .mp3, .mid or .json")
     return ext
-
-
-def atomic_write(path: Path, write) -> None:
-    """Call write(tmp_path) on a temporary file beside `path`, fsync it, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _write_mp3(audio: np.ndarray, sample_rate: int, path: Path) -> None:

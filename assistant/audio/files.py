@@ -1,13 +1,14 @@
 """Reading the user's audio files (WAV, FLAC, OGG, MP3 at any rate and channel count)."""
 from __future__ import annotations
 
+from assistant.audio.constants import SPEECH_RATE
+
 from pathlib import Path
 
 import numpy as np
 
 from assistant.errors import UserError
 
-SPEECH_RATE = 16000
 MAX_SPEECH_S = 60.0
 
 

@@ -8,6 +8,8 @@ speech), when it stops mid-phrase ("make it in") the speaker has 1 s to go on, a
 guard stop them; none starts while maestro's own voice is in the room (deaf)."""
 from __future__ import annotations
 
+from assistant.audio.constants import MIC_BLOCK, SPEECH_RATE
+
 import collections
 import queue
 from typing import Callable, Iterator
@@ -18,8 +20,6 @@ from assistant.asr.vad import Stream
 from assistant.audio import devices
 from assistant.errors import DeviceError
 
-RATE = 16000
-BLOCK = 480  # 30 ms from the device
 START, END = 0.5, 0.35  # speech probability that starts an utterance, and below which a frame is quiet
 MIN_SPEECH_S = 0.1
 END_SILENCE_S = 0.6
@@ -53,7 +53,7 @@ class Microphone:
         sd = devices.sounddevice()
         device = devices.input_device(self.device)
         try:
-            self._stream = sd.InputStream(samplerate=RATE, channels=1, dtype="float32", blocksize=BLOCK,
+            self._stream = sd.InputStream(samplerate=SPEECH_RATE, channels=1, dtype="float32", blocksize=MIC_BLOCK,
                                           latency=self.latency, device=device, callback=self._callback)
             self._stream.start()
         except sd.PortAudioError as exc:
@@ -95,7 +95,7 @@ class Microphone:
         utterance so far when the speaker has paused for PAUSE_S, pausing(None) if they then go on. finished(),
         asked during a pause, says whether what was said so far is a whole request: True ends the utterance now,
         False waits UNFINISHED_S, None (not known yet) END_SILENCE_S."""
-        vad, frame_s = Stream(), Stream.FRAME / RATE
+        vad, frame_s = Stream(), Stream.FRAME / SPEECH_RATE
         pause = round(PAUSE_S / frame_s)
         pre = collections.deque(maxlen=round(PRE_ROLL_S / frame_s))
         speech: list[np.ndarray] = []

@@ -2,6 +2,8 @@
 maestro speaks or the user talks, pause/resume/stop, and a position clock. The callback never blocks."""
 from __future__ import annotations
 
+from assistant.audio.constants import MUSIC_RATE, SPEAKER_BLOCK
+
 import threading
 import time
 from pathlib import Path
@@ -11,10 +13,8 @@ import numpy as np
 from assistant.audio import devices
 from assistant.errors import DeviceError
 
-RATE = 44100
 DUCK = 0.25
 MIN_LATENCY_S = 0.2
-BLOCK = 1024
 """Frames per callback (23 ms): music that starts waits for the next callback, 12 ms on average; with the
 backend's own choice (2205 here) it was 25."""
 
@@ -70,8 +70,8 @@ class Player:
         sd = devices.sounddevice()
         device = devices.output_device(self.device)
         try:
-            self._stream = sd.OutputStream(samplerate=RATE, channels=2, dtype="float32", latency=self.latency,
-                                           blocksize=BLOCK, device=device, callback=self._callback)
+            self._stream = sd.OutputStream(samplerate=MUSIC_RATE, channels=2, dtype="float32", latency=self.latency,
+                                           blocksize=SPEAKER_BLOCK, device=device, callback=self._callback)
             self._stream.start()
         except sd.PortAudioError as exc:
             raise DeviceError(f"cannot open the audio output ({exc})") from None
@@ -113,7 +113,7 @@ class Player:
         """Replace what `voice` has not played yet with `audio`, if it is still the music playing."""
         with self._lock:
             if self.music is voice:
-                voice.replace_ahead(audio, int((margin_s + self.latency) * RATE))
+                voice.replace_ahead(audio, int((margin_s + self.latency) * MUSIC_RATE))
 
     def say(self, audio: np.ndarray) -> None:
         voice = Voice(len(audio))
@@ -153,7 +153,7 @@ class Player:
 
     def position(self) -> float | None:
         m = self.music
-        return None if m is None else m.pos / RATE
+        return None if m is None else m.pos / MUSIC_RATE
 
     def stream_alive(self) -> bool:
         return self._stream is not None and self._stream.active
@@ -173,7 +173,7 @@ def play_file_blocking(path: Path, volume: int, config, session_root: Path | Non
     from assistant.audio import remote
     from assistant.audio.files import read_music
 
-    audio = read_music(path, RATE)
+    audio = read_music(path, MUSIC_RATE)
     player = Player(config.output_device, config.output_latency_s, volume).open()
     try:
         player.play(audio)

@@ -9,6 +9,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from generators.atomic import write_text
+
 POLL_S = 0.05
 
 
@@ -22,9 +24,7 @@ class Command:
 
 
 def _write(path: Path, data: dict) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data))
-    tmp.replace(path)
+    write_text(path, json.dumps(data))
 
 
 def _pid_alive(pid: int) -> bool:

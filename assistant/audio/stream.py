@@ -6,10 +6,10 @@ from typing import Iterable
 
 import numpy as np
 
-from assistant.audio.player import RATE, Player
+from assistant.audio.constants import MUSIC_RATE, RENDER_BLOCK
+from assistant.audio.player import Player
 
 HEAD_S = 2.0
-BLOCK = 2205
 
 
 def play_while_rendering(blocks: Iterable[np.ndarray], frames: int, player: Player) -> np.ndarray:
@@ -23,14 +23,14 @@ def play_while_rendering(blocks: Iterable[np.ndarray], frames: int, player: Play
     gain, fed = None, 0
     for block in blocks:
         raw.append(block)
-        if gain is None and sum(len(b) for b in raw) >= HEAD_S * RATE:
-            gain = preview_gain(np.concatenate(raw), RATE)
+        if gain is None and sum(len(b) for b in raw) >= HEAD_S * MUSIC_RATE:
+            gain = preview_gain(np.concatenate(raw), MUSIC_RATE)
         if gain is not None:
             for b in raw[fed:]:
                 voice.feed(np.clip(b * gain, -ceiling, ceiling))
             fed = len(raw)
     audio = np.concatenate(raw) if raw else np.zeros((0, 2), np.float32)
-    mastered = master(audio, RATE)
+    mastered = master(audio, MUSIC_RATE)
     if gain is None:  # shorter than the head: nothing was fed yet
         voice.feed(mastered)
     else:

@@ -4,6 +4,8 @@ waits for is inside: the microphone's latency, end-of-speech detection, VAD, Whi
 the first rendered block and the speaker's latency."""
 from __future__ import annotations
 
+from assistant.audio.constants import SPEECH_RATE
+
 import subprocess
 import sys
 import tempfile
@@ -14,7 +16,6 @@ from pathlib import Path
 import numpy as np
 
 REQUEST = "make a calm lo-fi beat in a minor"
-RATE = 16000
 CHUNK = 160  # 10 ms
 SOUND = 1e-3
 
@@ -26,18 +27,18 @@ def write_request(path: Path) -> float:
 
     from assistant.tts import Speaker
 
-    voice = Speaker(RATE).synthesize(REQUEST)[:, 0]
-    audio = np.concatenate([np.zeros(int(0.3 * RATE), np.float32), voice, np.zeros(int(0.5 * RATE), np.float32)])
-    soundfile.write(str(path), audio, RATE)
+    voice = Speaker(SPEECH_RATE).synthesize(REQUEST)[:, 0]
+    audio = np.concatenate([np.zeros(int(0.3 * SPEECH_RATE), np.float32), voice, np.zeros(int(0.5 * SPEECH_RATE), np.float32)])
+    soundfile.write(str(path), audio, SPEECH_RATE)
     last = int(np.nonzero(np.abs(audio) > 0.01)[0][-1])
-    return (len(audio) - last) / RATE
+    return (len(audio) - last) / SPEECH_RATE
 
 
 class SpeakerWatch:
     """Reads the virtual speaker in 10 ms chunks and notes when sound first appears after arm()."""
 
     def __init__(self, env: dict):
-        self.proc = subprocess.Popen(["parec", "--raw", "--format=float32le", "--channels=1", f"--rate={RATE}",
+        self.proc = subprocess.Popen(["parec", "--raw", "--format=float32le", "--channels=1", f"--rate={SPEECH_RATE}",
                                       "--latency-msec=10", "-d", "speaker.monitor"], env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.sound_at: float | None = None

@@ -34,11 +34,11 @@ class Conversation:
     def _speaker(self, args):
         if args.quiet or not self.config.voice_replies or self.player is None:
             return None
-        from assistant.audio.player import RATE
+        from assistant.audio.constants import MUSIC_RATE
         from assistant.tts import Speaker
 
         try:
-            return Speaker(RATE)
+            return Speaker(MUSIC_RATE)
         except Exception as exc:  # noqa: BLE001 - without a voice, replies are text only
             self.ui.warn(f"no spoken replies ({exc})")
             return None
@@ -112,7 +112,7 @@ class Conversation:
 
     def _play(self, path) -> None:
         from assistant.audio.files import read_music
-        from assistant.audio.player import RATE
+        from assistant.audio.constants import MUSIC_RATE
         from assistant.ui.model import NowPlaying
 
         current = self.session.current()
@@ -120,7 +120,7 @@ class Conversation:
         audio = None
         if self.player and path != streamed:
             try:
-                audio = read_music(path, RATE)
+                audio = read_music(path, MUSIC_RATE)
                 self.player.play(audio)
             except Exception as exc:  # noqa: BLE001 - a bad file must not end the session
                 self.ui.warn(f"cannot play {path}: {exc}")
@@ -128,7 +128,7 @@ class Conversation:
         if current is not None and current.files.audio == path:
             self.ui.playing(NowPlaying.of_piece(current.piece))
         elif audio is not None:
-            self.ui.playing(NowPlaying.of_file(path, len(audio), RATE))
+            self.ui.playing(NowPlaying.of_file(path, len(audio), MUSIC_RATE))
 
     def typed(self) -> None:
         while not self.done.is_set():

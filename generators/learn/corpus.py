@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from generators.atomic import atomic_write
 from generators.learn import tokens
 from generators.learn.tokens import Tune
 
@@ -226,16 +227,13 @@ def build(workers: int = 2, files: list[Path] | None = None) -> tuple[list[Entry
 def save(entries: list[Entry], stats: dict, path: Path) -> None:
     encoded = [tokens.encode(e.tune) for e in entries]
     lengths = np.array([len(x[3]) for x in encoded], dtype=np.int32)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.npz")
-    np.savez_compressed(
+    atomic_write(path, lambda tmp: np.savez_compressed(
         tmp, mode=np.array([x[0] for x in encoded], np.int8), meter=np.array([x[1] for x in encoded], np.int8),
         pickup=np.array([x[2] for x in encoded], np.int16), length=lengths,
         pitch=np.concatenate([np.array(x[3], np.uint8) for x in encoded]),
         duration=np.concatenate([np.array(x[4], np.uint8) for x in encoded]),
         split=np.array([SPLITS.index(e.split) for e in entries], np.int8),
-        names=np.array([f"{e.source}:{e.index}" for e in entries]), stats=np.array(json.dumps(stats)))
-    os.replace(tmp, path)
+        names=np.array([f"{e.source}:{e.index}" for e in entries]), stats=np.array(json.dumps(stats))))
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from generators.atomic import atomic_write, write_text
 from generators.learn import corpus as corpus_mod
 from generators.learn import runtime, tokens
 
@@ -126,10 +127,9 @@ def commit() -> str:
 
 def export(model, out: Path, meta: dict) -> None:
     state = {k: v.detach().numpy().astype(np.float16) for k, v in model.state_dict().items()}
-    out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out, **state)
+    atomic_write(out, lambda tmp: np.savez_compressed(tmp, **state))
     meta = {**meta, "sha256": runtime.sha256(out), "bytes": out.stat().st_size}
-    out.with_suffix(".json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    write_text(out.with_suffix(".json"), json.dumps(meta, indent=1) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,7 @@ from assistant.audio.files import resample
 from assistant.errors import DeviceError
 
 pytestmark = pytest.mark.slow
-RATE = 16000
+from assistant.audio.constants import SPEECH_RATE as RATE
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,8 @@ def live(feed: np.ndarray, early: EarlyTranscriber) -> list[str]:
     import threading
     import time
 
-    from assistant.audio.mic import BLOCK, Microphone
+    from assistant.audio.constants import MIC_BLOCK as BLOCK
+    from assistant.audio.mic import Microphone
 
     mic = Microphone()
     fed = threading.Event()

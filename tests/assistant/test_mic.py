@@ -5,7 +5,8 @@ import pytest
 import soundfile
 
 from assistant.audio.files import resample
-from assistant.audio.mic import BLOCK, END_SILENCE_S, PAUSE_S, PRE_ROLL_S, RATE, UNFINISHED_S, Microphone
+from assistant.audio.constants import MIC_BLOCK, SPEECH_RATE
+from assistant.audio.mic import END_SILENCE_S, PAUSE_S, PRE_ROLL_S, UNFINISHED_S, Microphone
 from assistant.errors import DeviceError
 from generators import engine
 from generators.compose import Request
@@ -21,12 +22,12 @@ def music():
     speakers."""
     m = engine.get()
     audio = master(engine.render(m, m.compose(Request(genre="rock", duration_s=8, seed=2))), SAMPLE_RATE)
-    return resample(audio.mean(axis=1), SAMPLE_RATE, RATE).astype(np.float32) * 10 ** (-10 / 20)
+    return resample(audio.mean(axis=1), SAMPLE_RATE, SPEECH_RATE).astype(np.float32) * 10 ** (-10 / 20)
 
 
 def at_16k(path) -> np.ndarray:
     audio, rate = soundfile.read(str(path), dtype="float32")
-    return resample(audio, rate, RATE).astype(np.float32)
+    return resample(audio, rate, SPEECH_RATE).astype(np.float32)
 
 
 def cut(feed: np.ndarray, armed: bool = True, pauses: list | None = None,
@@ -34,8 +35,8 @@ def cut(feed: np.ndarray, armed: bool = True, pauses: list | None = None,
     mic, calls = Microphone(), []
     mic.armed = armed
     mic.deaf = lambda: deaf
-    for i in range(0, len(feed) - BLOCK + 1, BLOCK):
-        mic.blocks.put(feed[i:i + BLOCK])
+    for i in range(0, len(feed) - MIC_BLOCK + 1, MIC_BLOCK):
+        mic.blocks.put(feed[i:i + MIC_BLOCK])
     out = []
     try:
         for utterance in mic.utterances(mic.blocks.empty, hearing=calls.append,
@@ -48,26 +49,26 @@ def cut(feed: np.ndarray, armed: bool = True, pauses: list | None = None,
 
 def test_speech_is_cut_with_pre_roll_and_end_silence(speech):
     said = at_16k(speech("make it faster"))
-    silence = np.zeros(RATE, np.float32)
+    silence = np.zeros(SPEECH_RATE, np.float32)
     utterances, calls = cut(np.concatenate([silence, said, silence, said, silence]))
     assert len(utterances) == 2 and calls == [True, True]
     assert cut(np.concatenate([silence, said, silence]), armed=False) == ([], [])  # push-to-talk, not pressed
     assert cut(np.concatenate([silence, said, silence]), deaf=True) == ([], [])  # maestro is speaking
     for u in utterances:
-        assert len(said) / RATE < len(u) / RATE < len(said) / RATE + PRE_ROLL_S + END_SILENCE_S + 0.2
+        assert len(said) / SPEECH_RATE < len(u) / SPEECH_RATE < len(said) / SPEECH_RATE + PRE_ROLL_S + END_SILENCE_S + 0.2
 
 
 def test_a_pause_offers_the_speech_so_far_and_going_on_withdraws_it(speech):
     said, more = at_16k(speech("make it faster")), at_16k(speech("and add drums"))
-    silence = np.zeros(RATE, np.float32)
+    silence = np.zeros(SPEECH_RATE, np.float32)
     pauses: list = []
     utterances, _ = cut(np.concatenate([silence, said, silence]), pauses=pauses)
     assert len(utterances) == 1 and len(pauses) == 1
     guess, whole = pauses[0], utterances[0]
     assert np.array_equal(guess, whole[:len(guess)])  # the end only adds quiet
-    assert abs((len(whole) - len(guess)) / RATE - (END_SILENCE_S - PAUSE_S)) < 0.05
+    assert abs((len(whole) - len(guess)) / SPEECH_RATE - (END_SILENCE_S - PAUSE_S)) < 0.05
     pauses.clear()
-    gap = np.zeros(int(0.4 * RATE), np.float32)  # a pause longer than PAUSE_S, shorter than the end
+    gap = np.zeros(int(0.4 * SPEECH_RATE), np.float32)  # a pause longer than PAUSE_S, shorter than the end
     utterances, _ = cut(np.concatenate([silence, said, gap, more, silence]), pauses=pauses)
     assert len(utterances) == 1 and len(pauses) == 3 and pauses[1] is None
     assert np.array_equal(pauses[2], utterances[0][:len(pauses[2])]) and len(pauses[2]) > len(said) + len(more)
@@ -75,12 +76,12 @@ def test_a_pause_offers_the_speech_so_far_and_going_on_withdraws_it(speech):
 
 def test_a_finished_request_ends_at_the_pause_and_an_unfinished_one_waits(speech):
     said = at_16k(speech("make it faster"))
-    feed = np.concatenate([np.zeros(RATE, np.float32), said, np.zeros(2 * RATE, np.float32)])
+    feed = np.concatenate([np.zeros(SPEECH_RATE, np.float32), said, np.zeros(2 * SPEECH_RATE, np.float32)])
     lengths = {}
     for verdict in (True, None, False):
         utterances, _ = cut(feed, pauses=[], finished=lambda: verdict)
         assert len(utterances) == 1
-        lengths[verdict] = len(utterances[0]) / RATE
+        lengths[verdict] = len(utterances[0]) / SPEECH_RATE
     assert lengths[None] - lengths[True] == pytest.approx(END_SILENCE_S - PAUSE_S, abs=0.05)
     assert lengths[False] - lengths[True] == pytest.approx(UNFINISHED_S - PAUSE_S, abs=0.05)
 
@@ -89,6 +90,6 @@ def test_music_alone_starts_nothing_and_speech_over_it_is_cut(speech, music):
     said = at_16k(speech("what key is this in"))
     assert cut(music)[0] == []
     over = music.copy()
-    over[RATE:RATE + len(said)] += said
+    over[SPEECH_RATE:SPEECH_RATE + len(said)] += said
     utterances, _ = cut(over)
-    assert len(utterances) == 1 and len(said) / RATE < len(utterances[0]) / RATE < len(said) / RATE + 1.5
+    assert len(utterances) == 1 and len(said) / SPEECH_RATE < len(utterances[0]) / SPEECH_RATE < len(said) / SPEECH_RATE + 1.5

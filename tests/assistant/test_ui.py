@@ -13,7 +13,8 @@ import pytest
 from rich.console import Console
 
 from assistant.audio.mic import Microphone
-from assistant.audio.player import RATE, Player
+from assistant.audio.constants import MUSIC_RATE
+from assistant.audio.player import Player
 from assistant.ui import panels
 from assistant.ui.keys import LineEditor
 from assistant.ui.model import NowPlaying, Screen, status
@@ -96,11 +97,11 @@ def test_status_follows_the_devices():
     mic.armed = False
     assert status(screen, mic, player) == "press Enter to talk"
     mic.armed = True
-    player.play(np.zeros((RATE, 2), np.float32))
+    player.play(np.zeros((MUSIC_RATE, 2), np.float32))
     assert status(screen, mic, player) == "playing"
     player.pause()
     assert status(screen, mic, player) == "paused"
-    player.say(np.zeros((RATE, 2), np.float32))
+    player.say(np.zeros((MUSIC_RATE, 2), np.float32))
     assert status(screen, mic, player) == "speaking"
     mic.hearing = True
     assert status(screen, mic, player) == "hearing speech"
