@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from generators.atomic import atomic_write
 from intents import encoder
 
 CHECK_TEXTS = ("undo", "make a calm lo-fi beat in A minor at 90 BPM with drums, a bass and a saxophone melody",
@@ -63,11 +64,12 @@ def compile_model(weights: Path) -> Path:
         traced = torch.jit.trace(module, args, check_trace=False)
     meta = {"labels": list(saved["labels"]), "threshold": float(saved["threshold"]), "max_tokens": encoder.MAX_TOKENS}
     out = compiled_path(weights)
-    tmp = out.with_suffix(".ts.tmp")
-    torch.jit.save(traced, str(tmp), _extra_files={"meta.json": json.dumps(meta),
-                                                     "tokenizer.json": tokenizer.backend_tokenizer.to_str()})
-    _check(tmp, tokenizer, module)
-    tmp.replace(out)
+
+    def write(tmp: Path) -> None:  # checked against the eager model before it takes the real name
+        torch.jit.save(traced, str(tmp), _extra_files={"meta.json": json.dumps(meta),
+                                                         "tokenizer.json": tokenizer.backend_tokenizer.to_str()})
+        _check(tmp, tokenizer, module)
+    atomic_write(out, write)
     return out
 
 

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+from generators.atomic import atomic_write
 from intents import encoder
 from intents.classifier import FROZEN_LAYERS, default_model_path
 from intents.export import compile_model
@@ -109,11 +110,8 @@ def train(out: Path, seed: int = 0, log=print, progress=None) -> dict:
         dev_pred = [int(_forward(top, head, [s]).argmax()) for s in dev_states]
     dev_acc = sum(p == y for p, y in zip(dev_pred, dev_labels)) / max(1, len(dev_labels))
     threshold = _threshold(top, head, dev_states, dev_labels)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp")
-    torch.save({"top": top.state_dict(), "head": head.state_dict(), "labels": list(INTENTS),
-                "threshold": threshold, "seed": seed}, tmp)
-    tmp.replace(out)
+    atomic_write(out, lambda tmp: torch.save({"top": top.state_dict(), "head": head.state_dict(),
+                                              "labels": list(INTENTS), "threshold": threshold, "seed": seed}, tmp))
     compile_model(out)
     summary = {"examples": len(train_set), "dev": len(dev), "dev_accuracy": round(dev_acc, 4),
                "threshold": round(threshold, 4), "seconds": round(time.perf_counter() - t0, 1), "path": str(out)}
