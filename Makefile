@@ -3,7 +3,7 @@ PY := .venv/bin/python
 export OMP_NUM_THREADS ?= 1
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: setup run test test-fast bench clean
+.PHONY: setup run test test-fast lint bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -11,8 +11,11 @@ setup:
 run: setup
 	@$(PY) -m assistant
 
-test: setup
+test: setup lint
 	$(PY) -m pytest -q --durations=15 tests
+
+lint: setup
+	$(PY) -m ruff check assistant intents generators tests scripts
 
 test-fast: setup
 	$(PY) -m pytest -q -m "not slow" tests

@@ -71,7 +71,7 @@ def main() -> int:
         t = time.perf_counter()
         with Progress(*columns, console=console, transient=True) as bar:
             task = bar.add_task(f"{title}…", total=None)
-            done = step(lambda n, total: bar.update(task, completed=n, total=total))
+            done = step(lambda n, total, task=task: bar.update(task, completed=n, total=total))
         console.print(f"[green]✓[/] {done} [dim]({time.perf_counter() - t:.1f} s)[/]")
     return 0
 

@@ -221,4 +221,5 @@ class Store:
             action()
         except (OSError, ExportError) as exc:
             reason = getattr(exc, "strerror", None) or str(exc)
-            raise StoreError(f"cannot write to the session in {self.root}: {reason}; nothing saved was changed") from None
+            raise StoreError(f"cannot write to the session in {self.root}: {reason}; "
+                             "nothing saved was changed") from None

@@ -52,7 +52,8 @@ class Speaker:
         else:
             import soundfile
 
-            wav = subprocess.run(["espeak-ng", "-s", str(round(175 / length_scale)), "--stdout", text], capture_output=True, check=True).stdout
+            wav = subprocess.run(["espeak-ng", "-s", str(round(175 / length_scale)), "--stdout", text],
+                                 capture_output=True, check=True).stdout
             mono, source_rate = soundfile.read(io.BytesIO(wav), dtype="float32")
         mono = resample(mono * 0.8, source_rate, self.rate)
         return np.ascontiguousarray(np.stack([mono, mono], axis=1), dtype=np.float32)

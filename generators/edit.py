@@ -32,7 +32,8 @@ def set_tempo(piece: Piece, bpm: float) -> Piece:
 def _move_notes(track: Track, pitch_map) -> Track:
     if track.is_drum:
         return track
-    return dataclasses.replace(track, notes=tuple(dataclasses.replace(n, pitch=pitch_map(n.pitch)) for n in track.notes))
+    notes = tuple(dataclasses.replace(n, pitch=pitch_map(n.pitch)) for n in track.notes)
+    return dataclasses.replace(track, notes=notes)
 
 
 def transpose(piece: Piece, semitones: int) -> Piece:

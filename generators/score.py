@@ -32,7 +32,9 @@ def from_dict(data: dict) -> Piece:
     return Piece(
         title=str(data["title"]), genre=str(data["genre"]), mood=str(data["mood"]), key=Key.parse(data["key"]),
         tempo_bpm=float(data["tempo_bpm"]), beats_per_bar=num, beat_unit=den, length_beats=float(data["length_beats"]),
-        tracks=tracks, chords=tuple(ChordSpan(float(s), float(d), Chord(int(r), str(q))) for s, d, r, q in data["chords"]),
-        sections=tuple(Section(str(l), float(s), float(d)) for l, s, d in data["sections"]), seed=int(data["seed"]),
+        tracks=tracks,
+        chords=tuple(ChordSpan(float(s), float(d), Chord(int(r), str(q))) for s, d, r, q in data["chords"]),
+        sections=tuple(Section(str(label), float(s), float(d)) for label, s, d in data["sections"]),
+        seed=int(data["seed"]),
         swing=float(data.get("swing", 0.0)), style=tuple(data.get("style", {}).items()),
         request=tuple((str(k), str(v)) for k, v in data.get("request", {}).items()))

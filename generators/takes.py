@@ -8,8 +8,8 @@ import random
 
 from generators import styles
 from generators.compose import Context, make_track, melody_notes, within
-from generators.compose.humanize import humanize
 from generators.compose.drums import drum_part
+from generators.compose.humanize import humanize
 from generators.form import Span, splice
 from generators.piece import ChordSpan, Note, Piece, Section, Track
 

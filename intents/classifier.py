@@ -26,7 +26,8 @@ def data_fingerprint() -> str:
     file counts too: training drops the lines it holds."""
     h = hashlib.sha256()
     files = sorted(DATA.glob("*.yaml"))
-    code = [Path(__file__).with_name(n) for n in ("classifier.py", "train.py", "export.py", "examples.py", "numbers.py")]
+    names = ("classifier.py", "train.py", "export.py", "examples.py", "numbers.py")
+    code = [Path(__file__).with_name(n) for n in names]
     for p in files + code:
         h.update(p.name.encode())
         h.update(p.read_bytes())

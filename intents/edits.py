@@ -9,13 +9,13 @@ from intents import lexicon
 
 SECTION_WORDS = {"intro": "intro", "introduction": "intro", "verse": "verse", "chorus": "chorus",
                  "refrain": "chorus", "hook": "chorus", "bridge": "bridge", "middle 8": "bridge",
-                 "middle eight": "bridge", "outro": "outro", "ending": "ending", "end": "ending", "beginning": "beginning",
-                 "start": "beginning", "opening": "beginning"}
+                 "middle eight": "bridge", "outro": "outro", "ending": "ending", "end": "ending",
+                 "beginning": "beginning", "start": "beginning", "opening": "beginning"}
 ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": -1,
            "final": -1}
 SECTION = re.compile(r"\b(?:the|a|an|new|another|different|fresh|this|that)\s+(?:(first|1st|second|2nd|third|3rd|"
-                     r"fourth|4th|last|final)\s+)?(introduction|intro|verse|chorus|refrain|hook|bridge|middle (?:8|eight)"
-                     r"|outro|ending|end|beginning|start|opening)s?\b")
+                     r"fourth|4th|last|final)\s+)?(introduction|intro|verse|chorus|refrain|hook|bridge|"
+                     r"middle (?:8|eight)|outro|ending|end|beginning|start|opening)s?\b")
 SECONDS_SPAN = re.compile(r"\bthe (last|final|first|opening) (\d+(?:\.\d+)?) ?(seconds?|secs?|minutes?)\b")
 # "a new tune" is a new piece, so "tune" is not a part word here
 PART_WORDS = (("melody", r"melody|lead(?: line)?|top line"), ("bass", r"bass ?line|bass part|bass"),
@@ -29,12 +29,14 @@ NEW_SECTION = re.compile(r"\b(?:new|different|fresh|another|alternative)\s+(?:ta
                          r"(intro|verse|chorus|refrain|hook|bridge|outro|ending)\b|\b(?:rewrite|redo|rework|"
                          r"regenerate)\s+the\s+(?:\w+\s+)?(intro|verse|chorus|refrain|hook|bridge|outro|ending)\b")
 LIVELIER = re.compile(r"\bmore (?:interesting|exciting|lively|complex|intricate|varied|catchy|busy)\b|\blivelier\b|"
-                      r"\bbusier\b|\bspice up\b|\bless (?:boring|repetitive|plain)\b|\btoo (?:boring|repetitive|plain)\b")
+                      r"\bbusier\b|\bspice up\b|\bless (?:boring|repetitive|plain)\b|"
+                      r"\btoo (?:boring|repetitive|plain)\b")
 HANDOVER = (re.compile(r"\b(?:let|have|make) (?:the |a |an )?(.+?) (?:play|take|carry|do|have) (?:the )?"
                        r"(?:melody|tune|lead|solo)\b"),
             re.compile(r"\b(?:give|hand|pass|put|move) the (?:melody|tune|lead|solo) (?:to|on|over to) "
                        r"(?:the |a |an )?(.+?)$"),
-            re.compile(r"\b(?:the |a |an )?(.+?) (?:should|could|can|will|to) (?:play|take) (?:the )?(?:melody|tune|lead)"))
+            re.compile(r"\b(?:the |a |an )?(.+?) (?:should|could|can|will|to) (?:play|take) (?:the )?"
+                       r"(?:melody|tune|lead)"))
 OCTAVE = re.compile(r"\b(a|an|one|two|1|2) octaves? (up|down|higher|lower)\b|\b(up|down|higher|lower) (?:by )?"
                     r"(a|an|one|two|1|2) octaves?\b")
 REPEAT = re.compile(r"\b(?:repeat|double|loop|play (?:\w+ )?again|once more|one more time|twice)\b")
@@ -48,7 +50,8 @@ COMPLAINT = {"fast": ("tempo_change", "slower"), "quick": ("tempo_change", "slow
              "soft": ("volume_change", "up"), "long": ("duration_change", "shorter"),
              "short": ("duration_change", "longer")}
 OPPOSITE_MOOD = {"happy": "sad", "sad": "happy", "calm": "energetic", "energetic": "calm", "dark": "happy",
-                 "romantic": "energetic", "epic": "calm", "mysterious": "happy", "playful": "calm", "dreamy": "energetic"}
+                 "romantic": "energetic", "epic": "calm", "mysterious": "happy", "playful": "calm",
+                 "dreamy": "energetic"}
 NEGATED = re.compile(r"\b(?:less|not so|not as|not that|too|no longer|not very|not too)\s+$")
 
 

@@ -41,7 +41,8 @@ def evaluate(understand, cases: list[dict]) -> dict:
         tp = sum(c["intent"] == intent == g.name for c, g in rows)
         pred = sum(g.name == intent for _, g in rows)
         true = sum(c["intent"] == intent for c, _ in rows)
-        per[intent] = {"precision": round(tp / pred, 3) if pred else None, "recall": round(tp / true, 3) if true else None,
+        per[intent] = {"precision": round(tp / pred, 3) if pred else None,
+                       "recall": round(tp / true, 3) if true else None,
                        "n": true}
     oos = [(c, g) for c, g in rows if c["intent"] == "unknown"]
     ins = [(c, g) for c, g in rows if c["intent"] != "unknown"]
@@ -50,7 +51,8 @@ def evaluate(understand, cases: list[dict]) -> dict:
         "slot_accuracy": round(sum(slot_ok) / len(slot_ok), 4) if slot_ok else None,
         "oos_caught": round(sum(g.name == "unknown" for _, g in oos) / len(oos), 4) if oos else None,
         "oos_false_reject": round(sum(g.name == "unknown" for _, g in ins) / len(ins), 4) if ins else None,
-        "intent_ms": {"median": round(statistics.median(times), 2), "p95": round(sorted(times)[int(0.95 * (n - 1))], 2)},
+        "intent_ms": {"median": round(statistics.median(times), 2),
+                      "p95": round(sorted(times)[int(0.95 * (n - 1))], 2)},
         "per_intent": per,
         "confusions": Counter(f"{c['intent']}->{g.name}" for c, g in rows if c["intent"] != g.name).most_common(),
         "errors": [{"text": c["text"], "want": c["intent"], "got": g.name, "slots": g.slots.to_json(),

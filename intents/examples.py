@@ -54,7 +54,8 @@ def _slot_value(name: str, rng: random.Random) -> str:
                            f"{spoken_number(rng.choice((1, 2, 3)), rng)} minutes", "a minute", "half a minute"))
     if name == "semitones":
         return rng.choice((f"{spoken_number(rng.randrange(1, 8), rng)} semitones", f"{rng.randrange(1, 8)} half steps",
-                           "a whole step", "an octave", "a semitone", f"{spoken_number(rng.randrange(2, 6), rng)} steps"))
+                           "a whole step", "an octave", "a semitone",
+                           f"{spoken_number(rng.randrange(2, 6), rng)} steps"))
     if name == "percent":
         return spoken_number(rng.choice((10, 20, 25, 30, 40, 50, 60, 75, 80, 100)), rng)
     if name == "time_signature":

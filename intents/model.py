@@ -98,8 +98,8 @@ MUSIC_SLOTS = ("genre", "mood", "key", "mode", "tempo_bpm", "duration_s", "time_
 SLOTS_FOR = {
     "generate": MUSIC_SLOTS,
     "modify": MUSIC_SLOTS + ("tempo_change", "tempo_factor", "semitones", "duration_change", "add", "remove",
-                             "replace", "level_change", "parts", "variation", "livelier", "section", "section_index", "section_s",
-                             "section_change", "layer", "target"),
+                             "replace", "level_change", "parts", "variation", "livelier", "section", "section_index",
+                             "section_s", "section_change", "layer", "target"),
     "analyze": ("aspect",),
     "play": ("filename", "format", "target"),
     "save": ("filename", "format"),

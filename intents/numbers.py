@@ -18,7 +18,8 @@ def _parse_run(words: list[str]) -> tuple[int, int] | None:
         used = 2
     while i < len(words):
         w = words[i]
-        if w in UNITS and (current % 10 == 0 or current >= 100) and (current % 100 == 0 or UNITS[w] < 10 and current % 10 == 0):
+        if w in UNITS and (current % 10 == 0 or current >= 100) and \
+                (current % 100 == 0 or UNITS[w] < 10 and current % 10 == 0):
             if current and current % 100 and UNITS[w] >= 10:
                 break
             current += UNITS[w]
@@ -28,7 +29,8 @@ def _parse_run(words: list[str]) -> tuple[int, int] | None:
             current += TENS[w]
         elif w == "hundred" and 0 < current < 10:
             current *= 100
-        elif w == "and" and current >= 100 and current % 100 == 0 and i + 1 < len(words) and words[i + 1] in UNITS | TENS:
+        elif w == "and" and current >= 100 and current % 100 == 0 and i + 1 < len(words) and \
+                words[i + 1] in UNITS | TENS:
             pass
         else:
             break
@@ -43,7 +45,8 @@ def _hundreds_shorthand(words: list[str]) -> tuple[int, int] | None:
     """"one forty" → 140, "one twenty five" → 125 (how tempos are said)."""
     if len(words) >= 2 and words[0] in UNITS and 1 <= UNITS[words[0]] <= 2:
         rest = _parse_run(words[1:])
-        if rest and 10 <= rest[0] <= 99 and words[1] not in UNITS or (rest and words[1] in UNITS and UNITS[words[1]] >= 10):
+        if rest and 10 <= rest[0] <= 99 and words[1] not in UNITS or \
+                (rest and words[1] in UNITS and UNITS[words[1]] >= 10):
             return UNITS[words[0]] * 100 + rest[0], 1 + rest[1]
     return None
 

@@ -14,17 +14,20 @@ FASTER = re.compile(r"\b(faster|quicker|speed (?:it |this |that )?up|more quickl
                     r"raise the tempo|pick up the pace|double time|double the (?:speed|tempo)|twice as fast)\b")
 SLOWER = re.compile(r"\b(slower|slow (?:it |this |that )?down|less fast|decrease the tempo|lower the tempo|"
                     r"reduce the tempo|half (?:time|speed|the speed|the tempo|as fast)|more slowly)\b")
-FACTOR = ((re.compile(r"\b(twice as (?:fast|quick)|double (?:the )?(?:speed|tempo)|double time|2 times faster)\b"), 2.0),
+FACTOR = ((re.compile(r"\b(twice as (?:fast|quick)|double (?:the )?(?:speed|tempo)|double time|"
+                      r"2 times faster)\b"), 2.0),
           (re.compile(r"\b(half (?:as fast|the speed|speed|the tempo|time))\b"), 0.5))
 PERCENT = re.compile(r"\b(\d{1,3}) ?(?:percent|%) (faster|slower)\b")
 SEMITONES = re.compile(r"\b(up|down|higher|lower|raise|drop|lift)\b[^.]*?\b(?:by )?(\d{1,2}|a|an|one) ?"
                        r"(semitones?|half ?steps?|half ?tones?|steps?|whole steps?|whole tones?|tones?|octaves?)\b")
-TRANSPOSE = re.compile(r"\b(?:transpose|shift|move|pitch)\b.*?\b(up|down)?\b.*?\b(\d{1,2}) ?(semitones?|half ?steps?)?\b")
+TRANSPOSE = re.compile(r"\b(?:transpose|shift|move|pitch)\b.*?\b(up|down)?\b.*?\b(\d{1,2}) ?"
+                       r"(semitones?|half ?steps?)?\b")
 DURATION = re.compile(r"\b(\d+(?:\.\d+)?) ?(seconds?|secs?|s|minutes?|mins?)\b")
 TIME_SIG = re.compile(r"\b([2-9]) ?/ ?(4|8)\b|\b(3|6|4|2|5|7) (4|8) time\b|\b(waltz|in 3|triple meter)\b"
                       r"|\b(?:in|to|into) ([2-7]) (4|8)\b")
 FORMAT_WORDS = r"(?:an? )?(?:wav|wave|flac|mp3|midi|mid)(?: files?)?"
-SAVE_NAME = re.compile(r"\b(?:save|store|keep|export|name|call|title)\b(?: (?:it|this one|that one|this|that|the song|the track|the piece))?"
+SAVE_NAME = re.compile(r"\b(?:save|store|keep|export|name|call|title)\b"
+                       r"(?: (?:it|this one|that one|this|that|the song|the track|the piece))?"
                        r"(?: (?:as|to|under|called|named))+ (?!" + FORMAT_WORDS + r"\b\s*$)(.+)$")
 PATH = re.compile(r"((?:~|\.{0,2}/)[^\n]*?\.(?:wav|flac|ogg|mp3|midi?))\b", re.I)
 PLAY_NAME = re.compile(r"^(?:please )?(?:play|put on|listen to|open|load)(?: (?:my|the) (?:file|song|track|recording))?"
@@ -33,16 +36,22 @@ GENERIC = re.compile(r"^(?:it|that|this|them|again|me|us|something|some|music|an
                      r"(?:the|my) (?:song|track|tune|piece|music|last|previous|first|original|new|one|beat|melody|"
                      r"current|latest|other|same|jam))\b")
 VOLUME_ABS = re.compile(r"\b(?:volume|level)\b.*?\b(\d{1,3})\b|\b(\d{1,3}) ?(?:percent|%)\b")
-VOL_UP = re.compile(r"\b(louder|turn (?:it |this |the (?:\w+ ){1,2})?up|bring (?:the (?:\w+ ){1,2})?up|boost|volume up|increase the volume|raise the volume|pump it up|crank it)\b")
-VOL_DOWN = re.compile(r"\b(quieter|softer|turn (?:it |this |the (?:\w+ ){1,2})?down|bring (?:the (?:\w+ ){1,2})?down|volume down|lower the volume|"
-                      r"decrease the volume|less loud|reduce the volume)\b")
-ADD_CUE = re.compile(r"\b(add|adding|with|put|throw|include|bring in|give it|give me|get|plus|layer|and some|need|want)\b")
-REMOVE_CUE = re.compile(r"\b(remove|take out|take away|drop|without|get rid of|mute|no more|lose|cut out|kill|delete|no)\b")
-REPLACE = re.compile(r"\b(?:replace|swap|switch|change|exchange|substitute)\b (?:the )?(.+?) \b(?:with|for|to|into|by)\b (?:an? |the |some )?(.+)")
+VOL_UP = re.compile(r"\b(louder|turn (?:it |this |the (?:\w+ ){1,2})?up|bring (?:the (?:\w+ ){1,2})?up|boost|"
+                    r"volume up|increase the volume|raise the volume|pump it up|crank it)\b")
+VOL_DOWN = re.compile(r"\b(quieter|softer|turn (?:it |this |the (?:\w+ ){1,2})?down|bring (?:the (?:\w+ ){1,2})?down|"
+                      r"volume down|lower the volume|decrease the volume|less loud|reduce the volume)\b")
+ADD_CUE = re.compile(r"\b(add|adding|with|put|throw|include|bring in|give it|give me|get|plus|layer|and some|need|"
+                     r"want)\b")
+REMOVE_CUE = re.compile(r"\b(remove|take out|take away|drop|without|get rid of|mute|no more|lose|cut out|kill|delete|"
+                        r"no)\b")
+REPLACE = re.compile(r"\b(?:replace|swap|switch|change|exchange|substitute)\b (?:the )?(.+?) "
+                     r"\b(?:with|for|to|into|by)\b (?:an? |the |some )?(.+)")
 FOR = re.compile(r"\b(?:the |an? )(\w+(?: \w+)?) for (?:an? |the |some )(\w+(?: \w+)?)")  # swap misheard
 INSTEAD = re.compile(r"\b(?:use |play it on |try )?(?:an? |the |some )?(.+?) instead of (?:the )?(.+)")
-VARIATION = re.compile(r"\b(another one like (?:this|that|it)|something similar|similar one|a variation|variation|another version|"
-                       r"same (?:thing|style) but different|(?:different|new|fresh) (?:version|take|arrangement)|one more like (?:this|that)|more like this)\b")
+VARIATION = re.compile(r"\b(another one like (?:this|that|it)|something similar|similar one|a variation|variation|"
+                       r"another version|same (?:thing|style) but different|"
+                       r"(?:different|new|fresh) (?:version|take|arrangement)|one more like (?:this|that)|"
+                       r"more like this)\b")
 LONGER = re.compile(r"\b(longer|extend|lengthen|make it last longer|stretch it)\b")
 SHORTER = re.compile(r"\b(shorter|trim|shorten|cut it down|make it brief)\b")
 FIRST = re.compile(r"\b(first version|original version|the original|very first|version 1|go back to the start)\b")

@@ -13,8 +13,8 @@ from pathlib import Path
 from generators.atomic import atomic_write
 from intents import encoder
 from intents.classifier import FROZEN_LAYERS, default_model_path
-from intents.export import compile_model
 from intents.examples import load
+from intents.export import compile_model
 from intents.model import INTENTS
 
 EPOCHS = 6

@@ -67,8 +67,8 @@ def _layer(sd, ct, side: str, i: int, n: int) -> None:
     src, dst = f"{side}/layer_{i}", f"{side}.blocks.{i}"
     _attention(sd, f"{src}/self_attention", f"{dst}.attn", ct, n)
     _norm(sd, f"{src}/self_attention/layer_norm", f"{dst}.attn_ln", ct)
-    sd[f"{dst}.mlp.0.weight"], sd[f"{dst}.mlp.0.bias"] = ct[f"{src}/ffn/linear_0/weight"], ct[f"{src}/ffn/linear_0/bias"]
-    sd[f"{dst}.mlp.2.weight"], sd[f"{dst}.mlp.2.bias"] = ct[f"{src}/ffn/linear_1/weight"], ct[f"{src}/ffn/linear_1/bias"]
+    for ours, theirs in (("mlp.0", "ffn/linear_0"), ("mlp.2", "ffn/linear_1")):
+        sd[f"{dst}.{ours}.weight"], sd[f"{dst}.{ours}.bias"] = ct[f"{src}/{theirs}/weight"], ct[f"{src}/{theirs}/bias"]
     _norm(sd, f"{src}/ffn/layer_norm", f"{dst}.mlp_ln", ct)
     if side == "decoder":
         _cross_attention(sd, f"{src}/attention", f"{dst}.cross_attn", ct, n)
@@ -94,7 +94,8 @@ def convert(folder: Path) -> dict:
             _layer(sd, ct, side, i, n)
     _norm(sd, "encoder/layer_norm", "encoder.ln_post", ct)
     _norm(sd, "decoder/layer_norm", "decoder.ln", ct)
-    dims = {"n_mels": int(ct["encoder/conv1/weight"].shape[1]), "n_audio_ctx": int(sd["encoder.positional_embedding"].shape[0]),
+    dims = {"n_mels": int(ct["encoder/conv1/weight"].shape[1]),
+            "n_audio_ctx": int(sd["encoder.positional_embedding"].shape[0]),
             "n_audio_state": n, "n_audio_head": int(ct["encoder/num_heads"]), "n_audio_layer": layers["encoder"],
             "n_vocab": int(sd["decoder.token_embedding.weight"].shape[0]),
             "n_text_ctx": int(sd["decoder.positional_embedding"].shape[0]), "n_text_state": n,

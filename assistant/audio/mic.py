@@ -8,8 +8,6 @@ speech), when it stops mid-phrase ("make it in") the speaker has 1 s to go on, a
 guard stop them; none starts while maestro's own voice is in the room (deaf)."""
 from __future__ import annotations
 
-from assistant.audio.constants import MIC_BLOCK, SPEECH_RATE
-
 import collections
 import queue
 from typing import Callable, Iterator
@@ -18,6 +16,7 @@ import numpy as np
 
 from assistant.asr.vad import Stream
 from assistant.audio import devices
+from assistant.audio.constants import MIC_BLOCK, SPEECH_RATE
 from assistant.errors import DeviceError
 
 START, END = 0.5, 0.35  # speech probability that starts an utterance, and below which a frame is quiet

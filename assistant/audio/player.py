@@ -2,8 +2,6 @@
 maestro speaks or the user talks, pause/resume/stop, and a position clock. The callback never blocks."""
 from __future__ import annotations
 
-from assistant.audio.constants import MUSIC_RATE, SPEAKER_BLOCK
-
 import threading
 import time
 from pathlib import Path
@@ -11,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.audio import devices
+from assistant.audio.constants import MUSIC_RATE, SPEAKER_BLOCK
 from assistant.errors import DeviceError
 
 DUCK = 0.25

@@ -6,7 +6,7 @@ from typing import Iterable
 
 import numpy as np
 
-from assistant.audio.constants import MUSIC_RATE, RENDER_BLOCK
+from assistant.audio.constants import MUSIC_RATE
 from assistant.audio.player import Player
 
 HEAD_S = 2.0

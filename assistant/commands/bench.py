@@ -116,7 +116,8 @@ def bench_asr(quick: bool, understand) -> dict:
     spoken = evaluate(understand, out["/".join(SETTINGS[0])]["heard"])
     return {"asr_ms": {k: {"median": v["median"], "p95": v["p95"]} for k, v in out.items()},
             "asr_wer": {k: v["wer"] for k, v in out.items()}, "asr_utterances": len(items),
-            **{f"{k}_spoken": spoken[k] for k in ("intent_accuracy", "slot_accuracy", "oos_caught", "oos_false_reject")}}
+            **{f"{k}_spoken": spoken[k]
+               for k in ("intent_accuracy", "slot_accuracy", "oos_caught", "oos_false_reject")}}
 
 
 def bench_session(runs: int) -> dict:

@@ -4,8 +4,6 @@ waits for is inside: the microphone's latency, end-of-speech detection, VAD, Whi
 the first rendered block and the speaker's latency."""
 from __future__ import annotations
 
-from assistant.audio.constants import SPEECH_RATE
-
 import subprocess
 import sys
 import tempfile
@@ -14,6 +12,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+from assistant.audio.constants import SPEECH_RATE
 
 REQUEST = "make a calm lo-fi beat in a minor"
 CHUNK = 160  # 10 ms
@@ -28,7 +28,8 @@ def write_request(path: Path) -> float:
     from assistant.tts import Speaker
 
     voice = Speaker(SPEECH_RATE).synthesize(REQUEST)[:, 0]
-    audio = np.concatenate([np.zeros(int(0.3 * SPEECH_RATE), np.float32), voice, np.zeros(int(0.5 * SPEECH_RATE), np.float32)])
+    before, after = np.zeros(int(0.3 * SPEECH_RATE), np.float32), np.zeros(int(0.5 * SPEECH_RATE), np.float32)
+    audio = np.concatenate([before, voice, after])
     soundfile.write(str(path), audio, SPEECH_RATE)
     last = int(np.nonzero(np.abs(audio) > 0.01)[0][-1])
     return (len(audio) - last) / SPEECH_RATE

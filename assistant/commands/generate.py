@@ -21,7 +21,8 @@ def _request(args):
         try:
             Key.parse(args.key)
         except ValueError:
-            raise UserError(f"'{args.key}' is not a key: write it like \"A minor\", \"F# major\" or \"Bb minor\"") from None
+            raise UserError(f"'{args.key}' is not a key: write it like \"A minor\", \"F# major\" or "
+                            "\"Bb minor\"") from None
     if args.tempo is not None and not 20 <= args.tempo <= 400:
         raise UserError("--tempo must be between 20 and 400 BPM")
     if args.duration is not None and not 1 <= args.duration <= 600:

@@ -111,8 +111,8 @@ class Conversation:
             self.done.set()
 
     def _play(self, path) -> None:
-        from assistant.audio.files import read_music
         from assistant.audio.constants import MUSIC_RATE
+        from assistant.audio.files import read_music
         from assistant.ui.model import NowPlaying
 
         current = self.session.current()

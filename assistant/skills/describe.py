@@ -34,7 +34,9 @@ def picked(piece: Piece, request: Request) -> str:
         chosen.append(piece.key.name)
     if not request.tempo_bpm:
         chosen.append(f"{piece.tempo_bpm:g} BPM")
-    return f" I picked {', '.join(chosen[:-1]) + ' and ' + chosen[-1] if len(chosen) > 1 else chosen[0]}." if chosen else ""
+    if not chosen:
+        return ""
+    return f" I picked {', '.join(chosen[:-1]) + ' and ' + chosen[-1] if len(chosen) > 1 else chosen[0]}."
 
 
 def changes(old: Piece, new: Piece) -> str:

@@ -5,11 +5,11 @@ import random
 from dataclasses import dataclass, replace
 
 from generators import styles
+from generators.compose import learned
 from generators.compose.bass import bass_line
 from generators.compose.comping import comp_part
 from generators.compose.drums import drum_part
 from generators.compose.harmony import chord_spans, sections
-from generators.compose import learned
 from generators.compose.humanize import humanize
 from generators.compose.melody import melody_part
 from generators.compose.plan import Plan, Request, make_plan

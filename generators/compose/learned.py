@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from generators.learn import tokens
-from generators.learn.runtime import Melody, State
+from generators.learn.runtime import Melody
 from generators.piece import ChordSpan, Note, Section
 from generators.theory import Key
 

@@ -173,14 +173,14 @@ def parse_file(path: Path) -> list[tuple[int, Tune | None]]:
 
     try:
         parsed = converter.parse(str(path))
-    except Exception:  # a file music21 cannot read is one dropped source, not a failed build
+    except Exception:  # noqa: BLE001 - a file music21 cannot read is one dropped source, not a failed build
         return []
     scores = list(parsed.scores) if hasattr(parsed, "scores") else [parsed]
     out = []
     for i, score in enumerate(scores):
         try:
             out.append((i, tune_of(score, folk=path.suffix == ".abc")))
-        except Exception:  # a malformed tune inside a collection
+        except Exception:  # noqa: BLE001 - a malformed tune inside a collection is one dropped tune
             out.append((i, None))
     return out
 

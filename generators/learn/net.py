@@ -2,8 +2,9 @@
 
 A small decoder-only transformer over notes. Step t predicts note t from what came before: its input is note t-1
 (pitch + duration embeddings; a start token at t=0), the bar position where note t begins (known before it is
-chosen), the tune's mode, meter and source (song, dance tune, chorale), and the step index. Two heads: the pitch of note t, then its duration given
-that pitch, so P(note) = P(pitch | past) · P(duration | past, pitch) and each is scored in bits on its own."""
+chosen), the tune's mode, meter and source (song, dance tune, chorale), and the step index. Two heads: the pitch
+of note t, then its duration given that pitch, so P(note) = P(pitch | past) · P(duration | past, pitch), and each
+is scored in bits on its own."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -74,7 +75,8 @@ class MelodyNet(nn.Module):
         Returns pitch logits and duration logits, (batch, time, vocab) each."""
         t = prev_pitch.shape[1]
         x = (self.pitch_in(prev_pitch) + self.duration_in(prev_duration) + self.position(position)
-             + (self.mode(mode) + self.meter(meter) + self.source(source))[:, None, :] + self.step(torch.arange(t))[None])
+             + (self.mode(mode) + self.meter(meter) + self.source(source))[:, None, :]
+             + self.step(torch.arange(t))[None])
         x = self.drop(x)
         for block in self.blocks:
             x = block(x)

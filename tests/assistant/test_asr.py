@@ -36,9 +36,8 @@ def test_cut_repeats():
 @pytest.mark.slow
 def test_both_backends_agree_on_the_same_weights(speech):
     from assistant.asr import Recognizer, load_backend
-    from assistant.audio.files import read_speech
-
     from assistant.asr.evaluate import wer
+    from assistant.audio.files import read_speech
 
     openai = Recognizer(load_backend("openai-whisper", "tiny.en"))
     faster = Recognizer(load_backend("faster-whisper", "tiny.en"))

@@ -59,10 +59,10 @@ def test_spoken_requests_are_heard_and_music_and_noise_are_not(pulse, speech, tm
         app.wait_for("Listening")
         for distraction in (music, noise):
             pulse.speak_into_mic(distraction).wait()
-        assert not [l for l in app.quiet_for(8) if l.startswith(("heard>", "maestro>"))]
+        assert not [line for line in app.quiet_for(8) if line.startswith(("heard>", "maestro>"))]
         pulse.speak_into_mic(speech("make a calm jazz tune")).wait()
         lines = app.wait_for("maestro>")
-        heard = next(l for l in lines if l.startswith("heard>"))
+        heard = next(line for line in lines if line.startswith("heard>"))
         assert "jazz" in heard.lower()
         assert "jazz" in lines[-1].lower(), lines
         pulse.speak_into_mic(speech("what key is this in")).wait()
@@ -72,10 +72,10 @@ def test_spoken_requests_are_heard_and_music_and_noise_are_not(pulse, speech, tm
 
 
 def test_barge_in_a_command_is_heard_over_the_music(pulse, speech, tmp_path):
-    """The speaker's music reaches the microphone (a loopback at 80% volume, -6 dB, as a laptop's speakers would); the music
-    alone is never taken for a command, and a spoken one over it is understood. No spoken replies: with them, a reply
-    still playing when the command is spoken used to join it in one utterance (the microphone is now deaf while
-    maestro speaks, so the command would be ignored)."""
+    """The speaker's music reaches the microphone (a loopback at 80% volume, -6 dB, as a laptop's speakers would); the
+    music alone is never taken for a command, and a spoken one over it is understood. No spoken replies: with them, a
+    reply still playing when the command is spoken used to join it in one utterance (the microphone is now deaf
+    while maestro speaks, so the command would be ignored)."""
     app = Running(pulse.env, tmp_path / "s", "--quiet", cwd=ROOT)
     echo = pulse.echo(0.8)  # the volume was never applied before (always 100%, about -3 dB of the speech)
     try:

@@ -110,8 +110,8 @@ def test_the_conversation_spoken(maestro, speech, tmp_path):
 
 def test_questions_about_the_users_own_recording(ask, maestro, tmp_path):
     song = tmp_path / "my song.wav"
-    made = maestro("generate", "--genre", "pop", "--key", "A minor", "--tempo", "120", "--duration", "20", "--seed", "8",
-                   "-o", str(song))
+    made = maestro("generate", "--genre", "pop", "--key", "A minor", "--tempo", "120", "--duration", "20",
+                   "--seed", "8", "-o", str(song))
     assert made.returncode == 0, made.stderr
     assert ask(f"play {song}")["reply"] == "Playing my song.wav."
     assert "A minor" in ask("what key is this in")["reply"]

@@ -4,13 +4,13 @@ import numpy as np
 import pytest
 import soundfile
 
-from assistant.asr import load_backend, Recognizer
+from assistant.asr import Recognizer, load_backend
 from assistant.asr.early import EarlyTranscriber, looks_finished
+from assistant.audio.constants import SPEECH_RATE as RATE
 from assistant.audio.files import resample
 from assistant.errors import DeviceError
 
 pytestmark = pytest.mark.slow
-from assistant.audio.constants import SPEECH_RATE as RATE
 
 
 @pytest.fixture(scope="module")
@@ -106,5 +106,6 @@ def test_a_pause_after_an_unfinished_phrase_is_waited_for(early, speech):
                                said(speech, "a minor"), quiet(1.5)])
     heard = live(hesitant, early)
     assert len(heard) == 1 and heard[0].startswith("make a lo") and heard[0].endswith("minor"), heard
-    two = np.concatenate([quiet(0.5), said(speech, "make it faster"), quiet(1.5), said(speech, "add drums"), quiet(1.5)])
+    two = np.concatenate([quiet(0.5), said(speech, "make it faster"), quiet(1.5), said(speech, "add drums"),
+                          quiet(1.5)])
     assert live(two, early) == ["make it faster", "add drums"]

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import soundfile
 
-from assistant.audio.files import resample
 from assistant.audio.constants import MIC_BLOCK, SPEECH_RATE
+from assistant.audio.files import resample
 from assistant.audio.mic import END_SILENCE_S, PAUSE_S, PRE_ROLL_S, UNFINISHED_S, Microphone
 from assistant.errors import DeviceError
 from generators import engine
@@ -55,7 +55,8 @@ def test_speech_is_cut_with_pre_roll_and_end_silence(speech):
     assert cut(np.concatenate([silence, said, silence]), armed=False) == ([], [])  # push-to-talk, not pressed
     assert cut(np.concatenate([silence, said, silence]), deaf=True) == ([], [])  # maestro is speaking
     for u in utterances:
-        assert len(said) / SPEECH_RATE < len(u) / SPEECH_RATE < len(said) / SPEECH_RATE + PRE_ROLL_S + END_SILENCE_S + 0.2
+        spoken_s, cut_s = len(said) / SPEECH_RATE, len(u) / SPEECH_RATE
+        assert spoken_s < cut_s < spoken_s + PRE_ROLL_S + END_SILENCE_S + 0.2
 
 
 def test_a_pause_offers_the_speech_so_far_and_going_on_withdraws_it(speech):
@@ -79,7 +80,7 @@ def test_a_finished_request_ends_at_the_pause_and_an_unfinished_one_waits(speech
     feed = np.concatenate([np.zeros(SPEECH_RATE, np.float32), said, np.zeros(2 * SPEECH_RATE, np.float32)])
     lengths = {}
     for verdict in (True, None, False):
-        utterances, _ = cut(feed, pauses=[], finished=lambda: verdict)
+        utterances, _ = cut(feed, pauses=[], finished=lambda verdict=verdict: verdict)
         assert len(utterances) == 1
         lengths[verdict] = len(utterances[0]) / SPEECH_RATE
     assert lengths[None] - lengths[True] == pytest.approx(END_SILENCE_S - PAUSE_S, abs=0.05)
@@ -92,4 +93,5 @@ def test_music_alone_starts_nothing_and_speech_over_it_is_cut(speech, music):
     over = music.copy()
     over[SPEECH_RATE:SPEECH_RATE + len(said)] += said
     utterances, _ = cut(over)
-    assert len(utterances) == 1 and len(said) / SPEECH_RATE < len(utterances[0]) / SPEECH_RATE < len(said) / SPEECH_RATE + 1.5
+    assert len(utterances) == 1
+    assert len(said) / SPEECH_RATE < len(utterances[0]) / SPEECH_RATE < len(said) / SPEECH_RATE + 1.5

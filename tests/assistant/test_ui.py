@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from assistant.audio.mic import Microphone
 from assistant.audio.constants import MUSIC_RATE
+from assistant.audio.mic import Microphone
 from assistant.audio.player import Player
 from assistant.ui import panels
 from assistant.ui.keys import LineEditor

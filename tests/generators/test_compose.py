@@ -37,9 +37,12 @@ def test_form_scales_with_duration():
 
 def test_melody_lands_on_chord_tones_on_strong_beats():
     piece = compose(Request(genre="pop", seed=3, duration_s=40))
-    strong = [n for n in piece.track("melody").notes if abs(n.start - round(n.start)) < 0.05 and round(n.start) % 2 == 0]
-    hits = sum(n.pitch % 12 in next(c for c in reversed(piece.chords) if c.start <= n.start + 0.05).chord.pitch_classes()
-               for n in strong)
+    strong = [n for n in piece.track("melody").notes
+              if abs(n.start - round(n.start)) < 0.05 and round(n.start) % 2 == 0]
+
+    def chord_at(beat):
+        return next(c for c in reversed(piece.chords) if c.start <= beat + 0.05).chord
+    hits = sum(n.pitch % 12 in chord_at(n.start).pitch_classes() for n in strong)
     assert strong and hits / len(strong) >= 0.8
 
 

@@ -1,5 +1,6 @@
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from intents.numbers import normalise
 from intents.slots import extract
@@ -10,7 +11,8 @@ def slots(text):
 
 
 @pytest.mark.parametrize("said, want", [
-    ("make a calm lo-fi beat in A minor at 80 BPM", {"genre": "lofi", "mood": "calm", "key": "A minor", "tempo_bpm": 80}),
+    ("make a calm lo-fi beat in A minor at 80 BPM",
+     {"genre": "lofi", "mood": "calm", "key": "A minor", "tempo_bpm": 80}),
     ("twice as fast please", {"tempo_change": "faster", "tempo_factor": 2.0}),
     ("transpose down three half steps", {"semitones": -3}),
     ("up an octave", {"semitones": 12}),

@@ -30,7 +30,8 @@ def test_the_written_examples_are_never_held_out():
     from intents.examples import DATA
     from intents.numbers import normalise
 
-    written = {normalise(e) for i in INTENTS for e in yaml.safe_load((DATA / f"{i}.yaml").read_text()).get("examples", [])}
+    written = {normalise(e) for i in INTENTS
+               for e in yaml.safe_load((DATA / f"{i}.yaml").read_text()).get("examples", [])}
     assert not [c["text"] for c in load_heldout() if normalise(c["text"]) in written]
 
 

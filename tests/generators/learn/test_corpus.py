@@ -62,7 +62,8 @@ def test_the_split_is_fixed_by_name():
 
 def test_duplicates_share_a_fingerprint_in_any_key():
     tune = corpus.tune_of(parse_abc(JIG), folk=True)
-    up = tokens.Tune(tune.mode, tune.meter, tune.pickup, tuple((None if p is None else p + 2, d) for p, d in tune.notes))
+    higher = tuple((None if p is None else p + 2, d) for p, d in tune.notes)
+    up = tokens.Tune(tune.mode, tune.meter, tune.pickup, higher)
     assert corpus.fingerprint(up) == corpus.fingerprint(tune)
 
 
