@@ -27,16 +27,19 @@ class Current:
 
 
 class Session:
-    def __init__(self, store: Store, config: Config, player=None):
+    def __init__(self, store: Store, config: Config, playback=None, render=None):
+        from assistant.playback import Silent
+
         self.store = store
         self.config = config
-        self.player = player
-        """An audio player (assistant.audio.player.Player) when one is running, else None."""
+        self.playback = playback or Silent()
+        """The port that plays (assistant.playback); skills only ask it whether something plays."""
         self.state: State = self._loaded_state()
         self._loaded: dict[tuple[str, int], Piece] = {}
-        self._streamed: Path | None = None
         self.engine = engine.get(config.generator)
         """The music engine (generators.engine) the config names."""
+        self.render = render or self.render_whole
+        """Piece → (mastered audio, rate). The live conversation passes one that plays while it renders."""
 
     def _loaded_state(self) -> State:
         """The stored state; a new session starts at the configured volume. The volume lives in the state from then
@@ -57,25 +60,13 @@ class Session:
         entry = self.state.current
         return self.piece_at(entry) if entry else None
 
-    def render(self, piece: Piece):
-        """Mastered audio. With a player running, the piece starts playing while it renders."""
+    def render_whole(self, piece: Piece):
+        """Mastered audio of the whole piece, and its rate."""
         from generators.engine import render
         from generators.master import master
         from generators.render import SAMPLE_RATE
 
-        if self.player is not None:
-            from assistant.audio.constants import RENDER_BLOCK
-            from assistant.audio.stream import play_while_rendering
-
-            blocks = self.engine.blocks(piece, self.config.soundfont, RENDER_BLOCK)
-            frames = int(round(piece.duration_s * SAMPLE_RATE))
-            return play_while_rendering(blocks, frames, self.player), SAMPLE_RATE
         return master(render(self.engine, piece, self.config.soundfont), SAMPLE_RATE), SAMPLE_RATE
-
-    def take_streamed(self) -> Path | None:
-        """The audio file of the version that started playing while it rendered in this turn, once."""
-        path, self._streamed = self._streamed, None
-        return path
 
     def publish(self, piece: Piece, new_piece: bool) -> Current:
         """Render and store `piece` as a new piece or as the next version of the current one, and make it current."""
@@ -87,7 +78,6 @@ class Session:
             version = self.store.next_version(piece_id)
         audio, rate = self.render(piece)
         files = self.store.save_version(piece_id, version, piece, audio, rate)
-        self._streamed = files.audio if self.player is not None else None
         self._loaded[(piece_id, version)] = piece
         self.state = self.state.moved_to((piece_id, version))
         return Current(piece_id, version, piece, files)
@@ -99,13 +89,6 @@ class Session:
     def remember(self, user: str, intent: str, reply: str, at: float) -> None:
         self.state = self.state.with_turn(Turn(user, intent, reply, at))
         self.store.commit(self.state)
-
-    @property
-    def remote(self):
-        """Control of a one-shot player in another process (assistant.audio.remote)."""
-        from assistant.audio.remote import Remote
-
-        return Remote(self.store.root)
 
     def library(self) -> Path:
         """The configured library folder, else the session's own (the contract keeps the library in --session)."""

@@ -52,6 +52,7 @@ def run(args) -> int:
 
 def _turn(args):
     from assistant import dialogue
+    from assistant.playback import OneShot
     from assistant.session import Session
     from assistant.store import Store
 
@@ -60,7 +61,8 @@ def _turn(args):
     timings: dict[str, float] = {}
     text = " ".join(_text_from(args, config, timings).split())[:MAX_TEXT]
     store = Store(session_dir(args.session))
-    session = Session(store, config)
+    port = OneShot(store.root)
+    session = Session(store, config, playback=port)
     for w in store.warnings:
         warn(w)
     understand = understander()
@@ -71,17 +73,17 @@ def _turn(args):
     with store.turn():  # one turn at a time on this folder: a second `ask` waits, then says it is busy
         session.reload()
         reply = dialogue.handle(intent, session, text)
+    port.carry_out(reply)  # a control reaches the playing process now; music plays after the answer is out
     timings["action"] = (time.perf_counter() - t) * 1000
     timings["total"] = (time.perf_counter() - t0) * 1000
-    play = (reply.play, session.state.volume, config, store.root) if reply.play and not args.no_play else None
+    play = (port, reply.play, session.state.volume, config) if reply.play and not args.no_play else None
     return reply, text, intent, session.current(), timings, play
 
 
-def _play(path, volume: int, config, session_root) -> None:
-    from assistant.audio.player import play_file_blocking
+def _play(port, path, volume: int, config) -> None:
     from assistant.errors import DeviceError
 
     try:
-        play_file_blocking(path, volume, config, session_root)
+        port.play(path, volume, config)
     except DeviceError as exc:
         warn(f"{exc}; the audio is at {path}")

@@ -15,9 +15,14 @@ class Conversation:
 
         self.ui = ui
         self.config = load_config()
+        from assistant.playback import Live
+
         store = Store(session_dir(args.session))
-        self.session = Session(store, self.config)
-        self.player = self.session.player = self._player(self.session.state.volume)
+        self.session = Session(store, self.config, render=self._render)
+        self.player = self._player(self.session.state.volume)
+        self.playback = self.session.playback = Live(self.player, self._play)
+        self._streamed = False
+        """The version this turn rendered already plays (it started while it rendered)."""
         for w in store.warnings:
             ui.warn(w)
         self.classify = understander()
@@ -73,7 +78,7 @@ class Conversation:
             self.ui.warn("the audio output went away; music will be saved but not played")
             self.ui.player = None
             self.player.close()
-            self.player = self.session.player = self.speaker = None
+            self.player = self.playback.player = self.speaker = None
 
     def understand(self, text: str):
         """The intent of `text`; the last one is kept, since the early transcript's judgement already classified
@@ -105,8 +110,7 @@ class Conversation:
             self.ui.busy(None)
         self.ui.reply(reply.text)
         self.say(reply.text)
-        if reply.play:
-            self._play(reply.play)
+        self.playback.carry_out(reply)
         if reply.quit:
             self.done.set()
 
@@ -116,9 +120,10 @@ class Conversation:
         from assistant.ui.model import NowPlaying
 
         current = self.session.current()
-        streamed = self.session.take_streamed()  # already playing: it started while it rendered
+        streamed, self._streamed = self._streamed, False
+        already = streamed and current is not None and current.files.audio == path
         audio = None
-        if self.player and path != streamed:
+        if self.player and not already:
             try:
                 audio = read_music(path, MUSIC_RATE)
                 self.player.play(audio)
@@ -129,6 +134,19 @@ class Conversation:
             self.ui.playing(NowPlaying.of_piece(current.piece))
         elif audio is not None:
             self.ui.playing(NowPlaying.of_file(path, len(audio), MUSIC_RATE))
+
+    def _render(self, piece):
+        """The session's renderer here: with a speaker, the piece plays while it renders (the conversation owns
+        that, not the session), and the mastered whole is returned for the store."""
+        from assistant.audio.constants import MUSIC_RATE, RENDER_BLOCK
+        from assistant.audio.stream import play_while_rendering
+
+        if self.player is None:
+            return self.session.render_whole(piece)
+        blocks = self.session.engine.blocks(piece, self.config.soundfont, RENDER_BLOCK)
+        audio = play_while_rendering(blocks, int(round(piece.duration_s * MUSIC_RATE)), self.player)
+        self._streamed = True
+        return audio, MUSIC_RATE
 
     def typed(self) -> None:
         while not self.done.is_set():

@@ -12,5 +12,7 @@ class Reply:
     play: Path | None = None
     """Audio to start playing."""
     control: str | None = None
-    """A playback command for the player: pause, resume, stop or volume."""
+    """A playback command: pause, resume, stop or volume (carried out by assistant.playback after the turn)."""
+    volume: int | None = None
+    """The new volume, 0-100, with control "volume"."""
     quit: bool = False

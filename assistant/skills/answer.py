@@ -56,7 +56,7 @@ def _about_recording(path: Path, aspect: str | None, position: float | None) -> 
 
 
 def analyze(intent: Intent, session: Session) -> Reply:
-    position = session.player.position() if session.player else None
+    position = session.playback.position()
     aspect = intent.slots.aspect
     recording = _users_file(session)
     if recording is not None:

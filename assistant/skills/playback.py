@@ -51,11 +51,9 @@ def play(intent: Intent, session: Session) -> Reply:
 
 
 def _control(name: str, done: str):
-    """In the live session the player is ours; from a one-shot `ask`, the command goes to the process playing."""
+    """Said when something plays (here, or in another `ask` process); the port carries it out after the turn."""
     def skill(intent: Intent, session: Session) -> Reply:
-        if session.player is not None and session.player.active():
-            getattr(session.player, name)()
-        elif session.player is not None or not session.remote.send(name):
+        if not session.playback.active():
             return Reply(NOT_PLAYING)
         return Reply(done, control=name)
     return skill
@@ -76,9 +74,5 @@ def volume(intent: Intent, session: Session) -> Reply:
     else:
         return Reply(f"The volume is {now}. Say \"volume 60\" or \"turn it up\".")
     new = max(0, min(100, new))
-    session.state = replace(session.state, volume=new)
-    if session.player:
-        session.player.set_volume(new)
-    else:
-        session.remote.send("volume", new)
-    return Reply(f"Volume {new}.", control="volume")
+    session.state = replace(session.state, volume=new)  # the one source of truth, kept across restarts
+    return Reply(f"Volume {new}.", control="volume", volume=new)

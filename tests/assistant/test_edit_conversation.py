@@ -36,7 +36,7 @@ def test_every_example_and_undo_after_each(ask):
                        ("add strings to the chorus", "Added strings to the chorus"),
                        ("make the last ten seconds quieter", "The last 10 seconds are quieter now")):
         r = edit(text)
-        assert said in r["reply"] and r["piece"]["version"] == 2, (text, r["reply"])
+        assert said in r["reply"] and r["piece"]["version"] > base["version"], (text, r["reply"])
         assert r["piece"]["mood"] == "happy" and r["piece"]["duration_s"] == pytest.approx(90), text
     r = edit("repeat the chorus")
     assert r["piece"]["duration_s"] > 90 and "plays twice" in r["reply"]
