@@ -1,7 +1,7 @@
 """Chord progressions per section from the style's grammar, shaped to make the key heard: each section's cycle
-starts on the tonic; a section leads into the next by the subdominant (IV → I), and the piece ends on a full
-cadence (a pre-dominant, the dominant, the tonic), so the fourth degree and the leading tone sound where a listener
-expects them."""
+starts on the tonic; a section leads into the next by the subdominant in major (IV → I) and by a half cadence in
+minor (iv V → i), and the piece ends on a full cadence (a pre-dominant, the dominant, the tonic), so the fourth degree
+and the leading tone sound where a listener expects them."""
 from __future__ import annotations
 
 import random
@@ -81,10 +81,13 @@ def _section_chords(plan: Plan, section: Section, prog: list[Chord], final: bool
         chords[-2:] = [_dominant(plan), _tonic(plan)]
     elif final:
         chords[-1] = _tonic(plan)
+    elif count >= 4 and section.label != "intro" and plan.key.is_minor:
+        # minor: a half cadence (iv V); the major V's leading tone belongs to no neighbouring key
+        chords[-2:] = [_predominant(plan, prog), _dominant(plan)]
     elif count >= 4 and section.label != "intro":
-        # into the next section (which starts on the tonic) by the subdominant: IV sounds the fourth degree, and
-        # its overtones stay in the key, where V's leading tone adds the sharp fourth of the dominant key
-        chords[-1] = Chord(_subdominant(plan).root, _subdominant(plan).quality)
+        # major: into the next section (which starts on the tonic) by the subdominant: IV sounds the fourth degree,
+        # and its overtones stay in the key, where V's leading tone adds the sharp fourth of the dominant key
+        chords[-1] = _subdominant(plan)
     spans = [ChordSpan(section.start + i * span, span, c) for i, c in enumerate(chords)]
     last = spans[-1]
     end = section.start + section.duration
