@@ -45,6 +45,21 @@ def labels(piece: Piece) -> list[str]:
     return list(dict.fromkeys(s.label for s in piece.sections))
 
 
+def label_at(piece: Piece, beat: float) -> str:
+    """The label of the section sounding at `beat`."""
+    return next((s.label for s in piece.sections if s.start - EPS <= beat < s.start + s.duration - EPS), "verse")
+
+
+def chords_under(chords: tuple[ChordSpan, ...], span: Span) -> list[ChordSpan]:
+    """The chords sounding in the span, cut to it."""
+    out = []
+    for c in chords:
+        lo, hi = max(c.start, span.start), min(c.start + c.duration, span.end)
+        if hi - lo > EPS:
+            out.append(ChordSpan(lo, hi - lo, c.chord))
+    return out
+
+
 def _span(s: Section, name: str) -> Span:
     return Span(s.start, s.start + s.duration, name)
 
@@ -177,10 +192,6 @@ def _is_fill(notes: list[Note], fill: str, start: float, bar: float) -> bool:
 
 # --- structure: repeat, extend, cut ---------------------------------------------------------------------------
 
-def _shift(n, at: float, by: float):
-    return dataclasses.replace(n, start=round(n.start + by, 4)) if n.start >= at - EPS else n
-
-
 def _before(n: Note, at: float) -> bool:
     """The note belongs before beat `at` (humanized onsets just ahead of a bar line belong after it)."""
     return n.start < at - SLOP
@@ -203,13 +214,11 @@ def _insert_copy(piece: Piece, src: Span, at: float) -> Piece:
         if c.start < at - EPS < end - 2 * EPS:
             chords.append(dataclasses.replace(c, duration=at - c.start))
         elif c.start >= at - EPS:
-            chords.append(_shift(c, at, by))
+            chords.append(dataclasses.replace(c, start=round(c.start + by, 4)))
         else:
             chords.append(c)
-    for c in piece.chords:
-        lo, hi = max(c.start, src.start), min(c.start + c.duration, src.end)
-        if hi - lo > EPS:
-            chords.append(ChordSpan(round(lo - src.start + at, 4), round(hi - lo, 4), c.chord))
+    chords += [ChordSpan(round(c.start - src.start + at, 4), round(c.duration, 4), c.chord)
+               for c in chords_under(piece.chords, src)]
     return piece.replace(tracks=tuple(track(t) for t in piece.tracks),
                          chords=tuple(sorted(chords, key=lambda c: c.start)),
                          sections=_sections_with(piece, src, at, by), length_beats=piece.length_beats + by)
@@ -225,9 +234,7 @@ def _sections_with(piece: Piece, src: Span, at: float, by: float) -> tuple[Secti
             out.append(Section(s.label, at + by, s.start + s.duration - at))
         else:
             out.append(s)
-    label = next((s.label for s in piece.sections if s.start - EPS <= src.start < s.start + s.duration - EPS),
-                 "verse")
-    out.append(Section(label, at, by))
+    out.append(Section(label_at(piece, src.start), at, by))
     return tuple(sorted(out, key=lambda s: s.start))
 
 

@@ -37,8 +37,13 @@ def kind(piece: Piece, instrument: str) -> str:
     return "double" if g.melody_density * m.density >= BUSY else "counter"
 
 
+def _octave(instrument: str) -> int:
+    """Where a doubling sits: an octave up for a high instrument, down for a low one, else in unison."""
+    return 12 if instrument in HIGH else -12 if instrument in LOW else 0
+
+
 def _double(melody: Track, instrument: str) -> list[Note]:
-    shift = 12 if instrument in HIGH else -12 if instrument in LOW else 0
+    shift = _octave(instrument)
     return [dataclasses.replace(n, pitch=max(0, min(127, n.pitch + shift)), velocity=max(1, n.velocity - 10))
             for n in melody.notes]
 
@@ -72,7 +77,7 @@ def add(piece: Piece, instrument: str, seed: int) -> tuple[Piece, str]:
     elif what == "double" and melody is not None:
         notes = within(humanize(_double(melody, instrument), rng, 0.0, timing=0.005), piece.length_beats)
         track = Track(instrument, "double", program, notes, pan=PAN["melody"] - 24)
-        where = " an octave up" if instrument in HIGH else " an octave down" if instrument in LOW else ""
+        where = {12: " an octave up", -12: " an octave down", 0: ""}[_octave(instrument)]
         said = f"doubles the melody{where}"
     else:
         notes = within(humanize(_counter(piece, melody, rng), rng, styles.genres()[piece.genre].swing),
@@ -88,7 +93,7 @@ def rebuild(piece: Piece, layer: Track, seed: int) -> Track:
     rng = random.Random(seed)
     melody = piece.track("melody")
     if layer.role == "double" and melody is not None:
-        shift = 12 if layer.name in HIGH else -12 if layer.name in LOW else 0
+        shift = _octave(layer.name)
         notes = [dataclasses.replace(n, pitch=max(0, min(127, n.pitch + shift))) for n in melody.notes]
     elif layer.role == "counter":
         notes = list(within(humanize(_counter(piece, melody, rng), rng, piece.swing), piece.length_beats))

@@ -5,6 +5,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from generators.learn.tokens import SOURCES
+
 DATA = Path(__file__).with_name("styledata")
 GENRES = ("pop", "rock", "jazz", "blues", "classical", "lofi", "hiphop", "electronic", "ambient", "funk", "reggae",
           "country", "folk", "metal", "latin", "cinematic")
@@ -67,17 +69,9 @@ def _yaml(name: str) -> dict:
 MELODY_ENGINES = ("learned", "rules")
 
 
-def _engine(genre: str, value: str) -> str:
-    if value not in MELODY_ENGINES:
-        raise ValueError(f"genres.yaml: {genre}: melody engine must be one of {', '.join(MELODY_ENGINES)}")
-    return value
-
-
-def _source(genre: str, value: str) -> str:
-    from generators.learn.tokens import SOURCES
-
-    if value not in SOURCES:
-        raise ValueError(f"genres.yaml: {genre}: melody source must be one of {', '.join(SOURCES)}")
+def _one_of(genre: str, field: str, value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ValueError(f"genres.yaml: {genre}: melody {field} must be one of {', '.join(allowed)}")
     return value
 
 
@@ -92,8 +86,8 @@ def genres() -> dict[str, Genre]:
             chord_rate=float(g["chord_rate"]), drums=g.get("drums"), fill=g.get("fill"), bass=g["bass"],
             comp=g["comp"], parts=tuple(g["parts"].items()), melody_density=float(melody["density"]),
             melody_register=int(melody["register"]), melody_step=float(melody["step"]),
-            melody_engine=_engine(name, melody.get("engine", "learned")),
-            melody_source=_source(name, melody.get("source", "song")),
+            melody_engine=_one_of(name, "engine", melody.get("engine", "learned"), MELODY_ENGINES),
+            melody_source=_one_of(name, "source", melody.get("source", "song"), SOURCES),
             progressions=tuple((k, tuple(tuple(p) for p in v)) for k, v in g["progressions"].items()),
             sevenths=bool(g.get("sevenths", False)), swing=float(g.get("swing", 0.0)),
             reverb=float(g.get("reverb", 0.3)), chorus=float(g.get("chorus", 0.1)))

@@ -10,8 +10,8 @@ from generators import styles
 from generators.compose import Context, make_track, melody_notes, within
 from generators.compose.drums import drum_part
 from generators.compose.humanize import humanize
-from generators.form import Span, splice
-from generators.piece import ChordSpan, Note, Piece, Section, Track
+from generators.form import Span, chords_under, label_at, splice
+from generators.piece import Note, Piece, Section, Track
 
 LIVELY = 1.4
 """Density factor of a livelier melody ("make the melody more interesting")."""
@@ -47,14 +47,8 @@ def new_part(piece: Piece, track: Track, seed: int, lively: bool = False) -> Pie
 
 def _section_context(piece: Piece, span: Span) -> Context:
     """The piece's context narrowed to one span: its section and the chords under it."""
-    label = next((s.label for s in piece.sections if s.start - 1e-6 <= span.start < s.start + s.duration), "verse")
-    chords = []
-    for c in piece.chords:
-        lo, hi = max(c.start, span.start), min(c.start + c.duration, span.end)
-        if hi - lo > 1e-6:
-            chords.append(ChordSpan(lo, hi - lo, c.chord))
-    return dataclasses.replace(Context.of(piece), chords=tuple(chords),
-                               sections=(Section(label, span.start, span.length),))
+    return dataclasses.replace(Context.of(piece), chords=tuple(chords_under(piece.chords, span)),
+                               sections=(Section(label_at(piece, span.start), span.start, span.length),))
 
 
 def new_section(piece: Piece, spans: tuple[Span, ...], seed: int, roles: tuple[str, ...] = ()) -> Piece:

@@ -147,7 +147,7 @@ def complaint(text: str) -> dict:
 def mood(text: str) -> str | None:
     """The mood asked for, reading comparisons: "less happy, more melancholic" → sad; "not so dark" → happy.
     "More exciting" about a part asks for a livelier take, not a mood."""
-    if new_take(text)[1]:
+    if LIVELIER.search(text):
         text = LIVELIER.sub(" ", text)
     found = lexicon.find("mood", text)
     plain = [m.value for m in found if not NEGATED.search(text[:m.start])]

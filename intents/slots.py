@@ -209,7 +209,7 @@ def _levels(text: str, volume: dict, things: list[lexicon.Match], sec: edits.Sec
     return None, False
 
 
-def _edit_parts(text: str, things: list[lexicon.Match], add: tuple, remove: tuple) -> dict:
+def _edit_parts(text: str, things: list[lexicon.Match], add: tuple, remove: tuple, shift: int | None) -> dict:
     """Part-level edits: a new take of parts, an octave for a part, a hand-over of the melody, a layer."""
     out: dict = {}
     take, lively = edits.new_take(text)
@@ -220,7 +220,6 @@ def _edit_parts(text: str, things: list[lexicon.Match], add: tuple, remove: tupl
     if taker:
         out.update(parts=("melody",), layer=False)
         add, remove = (taker,), ()
-    shift = edits.octave(text)
     named = tuple(dict.fromkeys(m.value for m in things if m.value != "fill"))
     if shift and named:
         out.update(semitones=shift, parts=named)
@@ -241,13 +240,14 @@ def extract(text: str, raw: str = "") -> Slots:
     if replace:
         add = tuple(a for a in add if a != replace[1])
         remove = tuple(r for r in remove if r != replace[0])
-    volume = {} if edits.octave(text) else _volume(text)  # "bring the melody down an octave" is not a level
+    shift = edits.octave(text)
+    volume = {} if shift else _volume(text)  # "bring the melody down an octave" is not a level
     complaint = edits.complaint(text)
     if "volume_change" in complaint and not volume:
         volume = {"volume_change": complaint.pop("volume_change")}
     level, about_parts = _levels(text, volume, things, sec)
     parts = tuple(dict.fromkeys(m.value for m in things if m.value != "fill")) if about_parts else ()
-    edit = _edit_parts(text, things, add, remove)
+    edit = _edit_parts(text, things, add, remove, shift)
     if edit.get("parts"):
         parts = edit["parts"]
     tempo = _tempo(text) or {k: v for k, v in complaint.items() if k == "tempo_change"}

@@ -62,17 +62,16 @@ def _turn(args):
     text = " ".join(_text_from(args, config, timings).split())[:MAX_TEXT]
     store = Store(session_dir(args.session))
     port = OneShot(store.root)
-    session = Session(store, config, playback=port)
-    for w in store.warnings:
-        warn(w)
     understand = understander()
     t = time.perf_counter()
     intent = understand(text)
     timings["intent"] = (time.perf_counter() - t) * 1000
     t = time.perf_counter()
     with store.turn():  # one turn at a time on this folder: a second `ask` waits, then says it is busy
-        session.reload()
+        session = Session(store, config, playback=port)  # the state as it is now, read once
         reply = dialogue.handle(intent, session, text)
+    for w in store.warnings:
+        warn(w)
     port.carry_out(reply)  # a control reaches the playing process now; music plays after the answer is out
     timings["action"] = (time.perf_counter() - t) * 1000
     timings["total"] = (time.perf_counter() - t0) * 1000

@@ -71,8 +71,7 @@ def _melody():
         model = runtime.load()
     except runtime.WeightsError as exc:
         raise UserError(f"{exc}; melodies come from the rules") from None
-    params = sum(v.size for v in model.w.values())
-    return f"learned ({runtime.WEIGHTS.name}, {params / 1e6:.1f} M parameters, checksum ok)"
+    return f"learned ({runtime.WEIGHTS.name}, {model.parameters / 1e6:.1f} M parameters, checksum ok)"
 
 
 def _piper():

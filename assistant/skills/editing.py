@@ -4,6 +4,7 @@ dynamics, instruments, a new take, a fill before, longer, shorter, repeated, cut
 request that asks for what is already so is told so."""
 from __future__ import annotations
 
+import dataclasses
 import random
 from dataclasses import dataclass, field
 
@@ -218,8 +219,7 @@ def _add_in(piece: Piece, thing: str, spans: tuple[form.Span, ...], said: list[s
     else:
         added, what = layers.add(piece, thing, _seed())
     new = next(t for t in added.tracks if t not in piece.tracks) if existing is None else existing
-    silent = type(new)(new.name, new.role, new.program, (), new.gain, new.pan)
-    kept = form.splice(silent, list(new.notes), spans)
+    kept = form.splice(dataclasses.replace(new, notes=()), list(new.notes), spans)
     said.append(f"Added {new.name} to {spans[0].name}: it {what}.")
     return added.replace(tracks=tuple(kept if t is new else t for t in added.tracks))
 

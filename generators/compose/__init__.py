@@ -65,6 +65,13 @@ class Context:
         return last.start + last.duration
 
     @staticmethod
+    def for_plan(plan: Plan, rng: random.Random) -> "Context":
+        """The context a plan is written in: its sections and their chords (drawn with `rng`)."""
+        secs = sections(plan)
+        return Context(plan.genre, plan.mood, plan.key, chord_spans(plan, secs, rng), secs,
+                       plan.meter[0] * 4 / plan.meter[1], f"{plan.meter[0]}/{plan.meter[1]}")
+
+    @staticmethod
     def of(piece: Piece, genre: str | None = None) -> "Context":
         """The context a piece was written in (in another genre's style when one is named)."""
         return Context(styles.genres()[genre or piece.genre], styles.moods()[piece.mood], piece.key, piece.chords,
@@ -119,9 +126,8 @@ def compose(request: Request) -> Piece:
     plan = make_plan(request)
     rng = random.Random(plan.seed)
     genre, mood = plan.genre, plan.mood
-    secs = sections(plan)
-    ctx = Context(genre, mood, plan.key, chord_spans(plan, secs, rng), secs, plan.meter[0] * 4 / plan.meter[1],
-                  f"{plan.meter[0]}/{plan.meter[1]}")
+    ctx = Context.for_plan(plan, rng)
+    secs = ctx.sections
     parts = assign_instruments(plan, request.instruments)
     tracks = [make_track(role, parts[role], ctx, rng) for role in ("chords", "bass", "melody", "pad") if role in parts]
     if genre.drums and mood.drums > 0:

@@ -59,7 +59,7 @@ def _predominant(plan: Plan, prog: list[Chord]) -> Chord:
     two = diatonic_chord(plan.key, 1, plan.genre.sevenths)
     if any(c.root == two.root for c in prog) and not plan.key.is_minor:
         return two
-    return diatonic_chord(plan.key, 3, plan.genre.sevenths)
+    return _subdominant(plan)
 
 
 def _dominant(plan: Plan) -> Chord:

@@ -8,12 +8,12 @@ then continued by the network), and every phrase ends on a cadence note, the ton
 that comes back (the second verse, every chorus) repeats its phrases, its last one varied."""
 from __future__ import annotations
 
-import bisect
 import random
 from dataclasses import dataclass
 
 import numpy as np
 
+from generators.compose.melody import chord_at
 from generators.learn import tokens
 from generators.learn.runtime import Melody
 from generators.piece import ChordSpan, Note, Section
@@ -33,7 +33,7 @@ keeps the network's own mix of lengths; a sparse one (ambient) leans to long not
 CADENCE_MIN = tokens.TICKS
 """A cadence note lasts at least a beat; what is left of the bar after it is sampled freely (a pickup)."""
 PHRASE_BARS = 4
-START = (tokens.PITCHES, len(tokens.DURATIONS))  # the network's start-of-tune input
+START = (tokens.START_PITCH, tokens.START_DURATION)
 
 
 @dataclass(frozen=True)
@@ -136,8 +136,7 @@ class Writer:
         self.recent.append((tick % self.bar, p, d))
 
     def chord_pcs(self, tick: int) -> tuple[int, ...]:
-        beat = tick / tokens.TICKS
-        return self.chords[max(0, bisect.bisect_right(self.starts, beat + 1e-6) - 1)].chord.pitch_classes()
+        return chord_at(self.chords, self.starts, tick / tokens.TICKS + 1e-6).chord.pitch_classes()
 
     # --- writing ---------------------------------------------------------------------------------------------
 
@@ -225,9 +224,9 @@ class Writer:
         out = []
         for t, p, d in notes:
             before, t = self.chord_pcs(t), t + shift
-            if p != tokens.REST and t % self.bar in self.strong and self.chord_pcs(t) != before:
+            if p != tokens.REST and t % self.bar in self.strong:
                 pcs = self.chord_pcs(t)
-                if self.pcs[p] not in pcs:
+                if pcs != before and self.pcs[p] not in pcs:
                     near = [q for q in range(max(1, p - 4), min(tokens.PITCHES, p + 5))
                             if self.pcs[q] in pcs and self.allowed[q]]
                     p = min(near, key=lambda q: abs(q - p)) if near else p
@@ -256,7 +255,7 @@ def _cadence(w: Writer, end: int, final: bool) -> tuple[int, ...]:
     """The pitch classes a phrase may end on, the preferred first: the tonic triad at the piece's end, else the
     chord sounding in the phrase's last bar."""
     if final:
-        return w.key.pc, (w.key.pc + (3 if w.key.is_minor else 4)) % 12, (w.key.pc + 7) % 12
+        return w.key.pc, w.third, (w.key.pc + 7) % 12
     return w.chord_pcs(end - w.bar)
 
 

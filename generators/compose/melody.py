@@ -38,7 +38,8 @@ def _nearest(pitches: list[int], target: float) -> int:
     return min(pitches, key=lambda p: abs(p - target))
 
 
-def _chord_at(chords: tuple[ChordSpan, ...], starts: list[float], beat: float) -> ChordSpan:
+def chord_at(chords: tuple[ChordSpan, ...], starts: list[float], beat: float) -> ChordSpan:
+    """The chord sounding at `beat` (`starts`: the chords' start beats, in order)."""
     return chords[max(0, bisect.bisect_right(starts, beat) - 1)]
 
 
@@ -72,7 +73,7 @@ def melody_part(key: Key, chords: tuple[ChordSpan, ...], sections: tuple[Section
                 strong = abs(onset - round(onset)) < 1e-6 and int(round(onset)) % 2 == 0
                 pool = scale
                 if strong:
-                    pcs = _chord_at(chords, starts, beat).chord.pitch_classes()
+                    pcs = chord_at(chords, starts, beat).chord.pitch_classes()
                     pool = [p for p in scale if p % 12 in pcs] or scale
                 vel = velocity + (8 if strong else 0) + rng.randint(-4, 4)
                 notes.append(Note(_nearest(pool, target), beat, length, max(1, min(127, vel))))
@@ -81,6 +82,6 @@ def melody_part(key: Key, chords: tuple[ChordSpan, ...], sections: tuple[Section
 
 def _cadence_note(bar_start, bar_beats, chords, starts, scale, centre) -> list[Note]:
     """A held chord tone for most of the bar, then a breathing rest."""
-    pcs = _chord_at(chords, starts, bar_start).chord.pitch_classes()
+    pcs = chord_at(chords, starts, bar_start).chord.pitch_classes()
     pool = [p for p in scale if p % 12 in pcs] or scale
     return [Note(_nearest(pool, centre), bar_start, bar_beats * 0.75, 84)]

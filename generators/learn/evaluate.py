@@ -122,7 +122,6 @@ def real_lines(c: corpus_mod.Corpus, idx: list[int]) -> list[Line]:
 def composed_line(engine: str, mode: str, meter: str, seed: int) -> Line:
     """The melody of a 30 s piece by the full composer, in a random genre, mood and tonic of the given mode."""
     from generators.compose import Context, melody_notes
-    from generators.compose.harmony import chord_spans, sections
     from generators.compose.plan import Request, make_plan
     from generators.theory import key_from_pc
 
@@ -131,9 +130,7 @@ def composed_line(engine: str, mode: str, meter: str, seed: int) -> Line:
     genre = rng.choice([g for g in styles.GENRES if mode == "major" or "minor" in dict(styles.genres()[g].modes)])
     plan = make_plan(Request(genre=genre, mood=rng.choice(styles.MOODS), key=key.name, time_signature=meter,
                              duration_s=30, seed=seed))
-    secs = sections(plan)
-    ctx = Context(plan.genre, plan.mood, plan.key, chord_spans(plan, secs, rng), secs,
-                  plan.meter[0] * 4 / plan.meter[1], meter)
+    ctx = Context.for_plan(plan, rng)
     notes = sorted(melody_notes(ctx, rng, engine), key=lambda n: n.start)
     under = [next(c for c in reversed(ctx.chords) if c.start <= n.start + 1e-6).chord.pitch_classes() for n in notes]
     return Line(mode, tokens.bar_ticks(meter), tuple(round(n.start * tokens.TICKS) for n in notes),
@@ -238,12 +235,9 @@ def _kl(p: np.ndarray, q: np.ndarray) -> float:
 
 def melody_ms(runs: int) -> dict:
     from generators.compose import Context, melody_notes
-    from generators.compose.harmony import chord_spans, sections
     from generators.compose.plan import Request, make_plan
 
-    plan = make_plan(Request(genre="pop", mood="happy", duration_s=60, seed=1))
-    secs = sections(plan)
-    ctx = Context(plan.genre, plan.mood, plan.key, chord_spans(plan, secs, random.Random(1)), secs, 4.0, "4/4")
+    ctx = Context.for_plan(make_plan(Request(genre="pop", mood="happy", duration_s=60, seed=1)), random.Random(1))
     melody_notes(ctx, random.Random(0))  # warm-up: loads the weights
     times = []
     for i in range(runs):

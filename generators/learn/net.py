@@ -29,8 +29,7 @@ class Config:
         return asdict(self)
 
 
-START_PITCH = tokens.PITCHES
-START_DURATION = len(tokens.DURATIONS)
+START_PITCH, START_DURATION = tokens.START_PITCH, tokens.START_DURATION
 
 
 class Block(nn.Module):

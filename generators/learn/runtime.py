@@ -65,6 +65,8 @@ class Melody:
         self.w = {k: v.astype(np.float32) for k, v in weights.items()}
         self.layers, self.heads, self.context = config["layers"], config["heads"], config["context"]
         self.width = config["width"]
+        self.parameters = sum(v.size for v in self.w.values())
+        """Weights in the network (counted before any re-layout)."""
         for i in range(self.layers):  # (in, out) layouts once, so each step is x @ W
             for name in ("qkv", "out", "up", "down"):
                 self.w[f"blocks.{i}.{name}.weight"] = np.ascontiguousarray(self.w[f"blocks.{i}.{name}.weight"].T)
@@ -125,9 +127,6 @@ class State:
     values: np.ndarray
     length: int
 
-    def copy(self) -> "State":
-        return State(self.cond, self.keys.copy(), self.values.copy(), self.length)
-
 
 def load(path: Path | None = None, manifest: Path | None = None) -> Melody:
     """The weights at `path` (default: the shipped ones) checked against their manifest beside them."""
@@ -176,7 +175,7 @@ def status() -> Status:
     except WeightsError as e:
         print(f"maestro: {e}; melodies come from the rules instead", file=sys.stderr)
         return Status("rules", str(e))
-    return Status("learned", f"{WEIGHTS.name}, {sum(v.size for v in model.w.values()):,} parameters")
+    return Status("learned", f"{WEIGHTS.name}, {model.parameters:,} parameters")
 
 
 def available() -> Melody | None:

@@ -24,6 +24,8 @@ SOURCES = ("song", "dance", "chorale")
 reels, hornpipes), Bach's chorale melodies. A style asks for one (genres.yaml melody.source)."""
 COLLECTION_SOURCE = {"essenFolksong": "song", "oneills1850": "dance", "ryansMammoth": "dance", "bach": "chorale"}
 METERS = ("2/4", "3/4", "4/4", "2/2", "3/8", "6/8", "9/8", "12/8", "3/2", "6/4")
+START_PITCH, START_DURATION = PITCHES, len(DURATIONS)
+"""The network's input before the first note (ids one past the pitch and duration vocabularies)."""
 MAX_BAR = 6 * TICKS
 """Longest bar (12/8, 6/4, 3/2) in ticks: positions run 0..MAX_BAR-1."""
 
