@@ -84,22 +84,24 @@ class Synth:
         fade_from = total - int(min(FADE_S, piece.duration_s / 10) * self.sample_rate)
         pending = events(piece, self.sample_rate)
         i, frame = 0, 0
-        while frame < total:
-            stop = min(total, frame + block_frames)
-            parts = []
-            while frame < stop:
-                while i < len(pending) and pending[i].frame <= frame:
-                    e = pending[i]
-                    (self._fs.noteon(e.channel, e.key, e.velocity) if e.on else self._fs.noteoff(e.channel, e.key))
-                    i += 1
-                nxt = min(stop, pending[i].frame if i < len(pending) else stop)
-                if nxt > frame:
-                    parts.append(self._fs.get_samples(nxt - frame))
-                    self._rendered += nxt - frame
-                    frame = nxt
-            block = np.concatenate(parts).astype(np.float32).reshape(-1, 2) / 32768.0
-            yield _fade(block, frame - len(block), fade_from, total)
-        self._flush()
+        try:
+            while frame < total:
+                stop = min(total, frame + block_frames)
+                parts = []
+                while frame < stop:
+                    while i < len(pending) and pending[i].frame <= frame:
+                        e = pending[i]
+                        (self._fs.noteon(e.channel, e.key, e.velocity) if e.on else self._fs.noteoff(e.channel, e.key))
+                        i += 1
+                    nxt = min(stop, pending[i].frame if i < len(pending) else stop)
+                    if nxt > frame:
+                        parts.append(self._fs.get_samples(nxt - frame))
+                        self._rendered += nxt - frame
+                        frame = nxt
+                block = np.concatenate(parts).astype(np.float32).reshape(-1, 2) / 32768.0
+                yield _fade(block, frame - len(block), fade_from, total)
+        finally:  # also when the stream is abandoned (a stop, a new piece): the next render starts clean
+            self._flush()
 
     def _flush(self) -> None:
         """Silence every voice and run the effects dry, so no reverb tail leaks into the next render; end on a
