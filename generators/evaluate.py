@@ -142,10 +142,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=int, default=40, help="Bach chorales to render")
     ap.add_argument("--keys", type=int, default=0,
                     help="instead: this many renders over genres and moods, asked key vs a textbook key finder")
+    ap.add_argument("--seed", type=int, default=7, help="with --keys: the first seed (7 is the set tuned on)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     if args.keys:
-        rows = keys_heard(args.keys)
+        rows = keys_heard(args.keys, seed=args.seed)
         share = sum(r["key_ok"] for r in rows) / len(rows)
         if args.json:
             print(json.dumps({"keys_heard": round(share, 3), "renders": rows}))

@@ -120,6 +120,13 @@ def instruments() -> dict[str, int]:
 
 
 @functools.cache
+def lowest_note(name: str) -> int | None:
+    """The lowest MIDI note the instrument can play, where instruments.yaml says so."""
+    low = _yaml("instruments.yaml")["instruments"].get(name, {}).get("lowest")
+    return None if low is None else int(low)
+
+
+@functools.cache
 def instrument_aliases() -> dict[str, str]:
     """Every word users say for an instrument (names and aliases) → its friendly name."""
     table = {}

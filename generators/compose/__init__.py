@@ -108,11 +108,20 @@ def make_part(role: str, ctx: Context, rng: random.Random) -> list[Note]:
 
 
 def make_track(role: str, instrument: str, ctx: Context, rng: random.Random) -> Track:
-    notes = make_part(role, ctx, rng)
+    notes = reachable(make_part(role, ctx, rng), styles.lowest_note(instrument))
     timing = 0.004 if role == "drums" else 0.01
     program = 0 if role == "drums" else styles.instruments()[instrument]
     notes = within(humanize(notes, rng, ctx.genre.swing, timing=timing), ctx.length)
     return Track(instrument, role, program, notes, pan=PAN[role])
+
+
+def reachable(notes: list[Note], lowest: int | None) -> list[Note]:
+    """The part moved up by whole octaves until the instrument can play it (a bass line given to a cello, whose
+    lowest string is C2: below it FluidSynth plays samples stretched down, and they sound their overtones)."""
+    if lowest is None or not notes:
+        return notes
+    up = 12 * -(-(lowest - min(n.pitch for n in notes)) // 12)
+    return [replace(n, pitch=n.pitch + up) for n in notes] if up > 0 else notes
 
 
 def within(notes: tuple[Note, ...], length: float) -> tuple[Note, ...]:

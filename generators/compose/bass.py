@@ -30,8 +30,10 @@ def root(span, chord, nxt, key, rng):
 
 
 def root_fifth(span, chord, nxt, key, rng):
-    half = span / 2 if span >= 2 else span
-    return [(0.0, half, 0, 96)] + ([(half, half, _fifth(chord), 86)] if half < span else [])
+    """The root held, the fifth as a short step back to the next root: a fifth held as long as the root weighs
+    the chord's dominant side as much as its root (its overtones add more), and the key leans a fifth up."""
+    held = span * 3 / 4 if span >= 2 else span
+    return [(0.0, held, 0, 96)] + ([(held, span - held, _fifth(chord), 84)] if held < span else [])
 
 
 def pulse(span, chord, nxt, key, rng):
@@ -47,10 +49,12 @@ def offbeat(span, chord, nxt, key, rng):
 
 
 def walking(span, chord, nxt, key, rng):
-    """Quarter notes: root, chord tones and scale steps, then a chromatic approach to the next root."""
+    """Quarter notes: the root, then chord tones (the root's octave among them: a line that never returns to
+    the root weighs the chord's third as much, and a blues in F is heard in A minor), then a chromatic approach
+    to the next root."""
     beats = max(1, int(round(span)))
-    pcs = chord.pitch_classes()
-    line = [0] + [(rng.choice(pcs[1:]) - chord.root) % 12 for _ in range(beats - 2)]
+    tones = [12] + [(pc - chord.root) % 12 for pc in chord.pitch_classes()[1:]]
+    line = [0] + [rng.choice(tones) for _ in range(beats - 2)]
     if beats > 1:
         target = ((nxt.root if nxt else chord.root) - chord.root) % 12
         line.append(target + rng.choice((-1, 1)))

@@ -83,13 +83,21 @@ PATTERNS = {f.__name__: f for f in (block, sustain, pulse, stab, skank, power, s
                                      montuno)}
 
 
-def _pitches(voiced: tuple[int, ...], chord: Chord, voices: tuple) -> tuple[int, ...]:
+def _pitches(voiced: tuple[int, ...], chord: Chord, voices: tuple, third: bool = False) -> tuple[int, ...]:
     if voices == ("power",):
-        low = 40 + (chord.root - 4) % 12
-        return (low, low + 7, low + 12)
+        return power_voicing(chord, third)
     if not voices:
         return voiced
     return tuple(voiced[i % len(voiced)] for i in voices)
+
+
+def power_voicing(chord: Chord, third: bool) -> tuple[int, ...]:
+    """Root, fifth and octave from the low E string up; with `third`, the chord's third a tenth above the root (a
+    power chord is neither major nor minor, and the guitar's overtones then make a minor key sound major)."""
+    low = 40 + (chord.root - 4) % 12
+    pcs = chord.pitch_classes()
+    tenth = (low + 12 + (pcs[1] - low) % 12,) if third and len(pcs) >= 3 else ()
+    return (low, low + 7, low + 12) + tenth
 
 
 def with_third_above(voiced: tuple[int, ...], chord: Chord) -> tuple[int, ...]:
@@ -115,5 +123,6 @@ def comp_part(pattern: str, chords: tuple[ChordSpan, ...], rng: random.Random, c
             if onset >= span.duration:
                 continue
             length = min(length, span.duration - onset)
-            notes += [Note(p, span.start + onset, length, vel) for p in _pitches(voiced, span.chord, voices)]
+            pitches = _pitches(voiced, span.chord, voices, third_above)
+            notes += [Note(p, span.start + onset, length, vel) for p in pitches]
     return notes

@@ -1,7 +1,8 @@
 """Chord progressions per section from the style's grammar, shaped to make the key heard: each section's cycle
-starts on the tonic; a section leads into the next by the subdominant in major (IV → I) and by a half cadence in
-minor (iv V → i), and the piece ends on a full cadence (a pre-dominant, the dominant, the tonic), so the fourth degree
-and the leading tone sound where a listener expects them."""
+starts on the tonic, played as a triad; a section leads into the next by the subdominant in major (IV → I) and by a
+half cadence in minor (iv V → i), and the piece ends on a full cadence (a pre-dominant, the dominant, the tonic) that
+does not stall on a repeated chord, so the fourth degree and the leading tone sound where a listener expects them. A
+piece of three chords or fewer is home, away, home."""
 from __future__ import annotations
 
 import random
@@ -23,18 +24,19 @@ def sections(plan: Plan) -> tuple[Section, ...]:
     return tuple(out[:-1]) + (Section(last.label, last.start, plan.length_beats - last.start),)
 
 
-def tonic_sixth(prog: list[Chord], tonic_root: int) -> list[Chord]:
-    """A major seventh on the tonic becomes the sixth chord (Cmaj7 → C6), as jazz often plays it: the major
-    seventh sounds the leading tone throughout, and a listener (or a key finder) then hears the dominant's key."""
-    return [Chord(c.root, "maj6") if c.root == tonic_root and c.quality == "maj7" else c for c in prog]
+def plain_tonic(prog: list[Chord], tonic_root: int) -> list[Chord]:
+    """A major seventh on the tonic becomes the plain triad (Cmaj7 → C): the major seventh sounds the leading tone
+    throughout, and a listener (or a key finder) hears the mediant's or the dominant's key; the sixth chord is no
+    cure (C6 holds the notes of Am7, and the relative minor is heard)."""
+    return [Chord(c.root, "maj") if c.root == tonic_root and c.quality == "maj7" else c for c in prog]
 
 
-def from_tonic(prog: list[Chord], tonic_root: int) -> list[Chord]:
+def from_tonic(prog: list[Chord], tonic: Chord) -> list[Chord]:
     """The cycle rotated to start on its first tonic chord ("ii V I I" → "I I ii V"); a cycle with no tonic chord
-    gets one in place of its first chord."""
-    at = next((i for i, c in enumerate(prog) if c.root == tonic_root), None)
+    ("iii vi ii V") gets the tonic in place of its first chord."""
+    at = next((i for i, c in enumerate(prog) if c.root == tonic.root), None)
     if at is None:
-        return [Chord(tonic_root, "min" if prog[0].quality.startswith("min") else prog[0].quality)] + prog[1:]
+        return [tonic] + prog[1:]
     return prog[at:] + prog[:at]
 
 
@@ -46,8 +48,8 @@ def _progressions(plan: Plan, rng: random.Random) -> list[list[Chord]]:
     picked = [options[i % len(options)] for i in range(3)]
     progs = [[parse_roman(n, plan.key, plan.genre.sevenths) for n in prog] for prog in picked]
     tonic = _tonic(plan)
-    progs = [tonic_sixth(p, tonic.root) for p in progs]
-    return [from_tonic(p, tonic.root) if i < 2 else p for i, p in enumerate(progs)]
+    progs = [plain_tonic(p, tonic.root) for p in progs]
+    return [from_tonic(p, tonic) if i < 2 else p for i, p in enumerate(progs)]
 
 
 def _subdominant(plan: Plan) -> Chord:
@@ -55,9 +57,10 @@ def _subdominant(plan: Plan) -> Chord:
 
 
 def _predominant(plan: Plan, prog: list[Chord]) -> Chord:
-    """ii when the style's cycle uses it (jazz, lo-fi), else IV (iv in minor): both sound the fourth degree."""
+    """ii7 when the style's cycle uses it (jazz, lo-fi), else IV (iv in minor): each sounds the fourth degree and
+    the tonic (a plain ii triad holds no tonic, and lets the dominant's key in)."""
     two = diatonic_chord(plan.key, 1, plan.genre.sevenths)
-    if any(c.root == two.root for c in prog) and not plan.key.is_minor:
+    if plan.genre.sevenths and any(c.root == two.root for c in prog) and not plan.key.is_minor:
         return two
     return _subdominant(plan)
 
@@ -67,16 +70,20 @@ def _dominant(plan: Plan) -> Chord:
 
 
 def _tonic(plan: Plan) -> Chord:
-    chord = diatonic_chord(plan.key, 0, plan.genre.sevenths and not plan.key.is_minor)
-    return Chord(chord.root, "maj6") if chord.quality == "maj7" else chord
+    """The tonic triad, in every style (see plain_tonic)."""
+    return diatonic_chord(plan.key, 0, False)
 
 
 def _section_chords(plan: Plan, section: Section, prog: list[Chord], final: bool) -> list[ChordSpan]:
     span = plan.meter[0] * 4 / plan.meter[1] / plan.genre.chord_rate
     count = max(1, round(section.duration / span))
     chords = [prog[i % len(prog)] for i in range(count)]
-    if final and count >= 3:
+    if final and count <= 3 and section.start == 0:  # the whole piece is three chords or fewer: home, away, home
+        chords = [_tonic(plan), _dominant(plan), _tonic(plan)] if count == 3 else [_tonic(plan)] * count
+    elif final and count >= 3:
         chords[-3:] = [_predominant(plan, prog), _dominant(plan), _tonic(plan)]
+        if count >= 4 and chords[-4].root == chords[-3].root:  # "I vi ii | ii V I": home once more instead
+            chords[-4] = _tonic(plan)
     elif final and count == 2:
         chords[-2:] = [_dominant(plan), _tonic(plan)]
     elif final:
