@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
+from assistant.errors import DeviceError
 from assistant.skills import Reply
 
 CONTROLS = ("pause", "resume", "stop", "volume")
@@ -22,6 +23,9 @@ class Port(Protocol):
     def carry_out(self, reply: Reply) -> None:
         """The reply's playback: a control now; music as the port plays it."""
 
+    def check_output(self) -> None:
+        """Before a turn: notice (and say once) that the speaker went away."""
+
 
 class Silent:
     """No speaker (tests, `--no-play` without a playing process): nothing plays."""
@@ -35,14 +39,30 @@ class Silent:
     def carry_out(self, reply: Reply) -> None:
         pass
 
+    def check_output(self) -> None:
+        pass
+
 
 class Live:
-    """The live session's player. Music that already started while it rendered is not started again."""
+    """The live session's player, and its one owner: it carries out replies, plays a piece while the piece renders
+    (and not again when the reply then names it), ducks the music, speaks, and notices a speaker that went away.
+    Without a player (no device, or it died) music is saved and not played."""
 
-    def __init__(self, player, play_file):
+    def __init__(self, player, ui, config):
         self.player = player
-        self.play_file = play_file
-        """Callable(path): how the conversation plays a file (it also updates the screen)."""
+        self.ui = ui
+        self.config = config
+        self.session = None
+        """The session whose pieces play (bind): what plays is shown as its current piece."""
+        self._streamed = False
+        """The version the last render made already plays (it started while it rendered)."""
+
+    def bind(self, session) -> None:
+        self.session = session
+        session.playback = self
+        session.render = self.render
+
+    # --- the port -------------------------------------------------------------------------------------------
 
     def active(self) -> bool:
         return self.player is not None and self.player.active()
@@ -57,7 +77,78 @@ class Live:
             else:
                 getattr(self.player, reply.control)()
         if reply.play is not None:
-            self.play_file(reply.play)
+            self.play(reply.play)
+
+    # --- music ----------------------------------------------------------------------------------------------
+
+    def render(self, piece):
+        """The session's renderer: with a speaker the piece plays while it renders; the mastered whole is returned
+        for the store, with its rate."""
+        from assistant.audio.constants import MUSIC_RATE, RENDER_BLOCK
+        from assistant.audio.stream import play_while_rendering
+
+        if self.player is None:
+            return self.session.render_whole(piece)
+        blocks = self.session.engine.blocks(piece, self.config.soundfont, RENDER_BLOCK)
+        audio = play_while_rendering(blocks, int(round(piece.duration_s * MUSIC_RATE)), self.player)
+        self._streamed = True
+        return audio, MUSIC_RATE
+
+    def play(self, path: Path) -> None:
+        """Play a file (unless it is the version that started while it rendered) and show what plays."""
+        from assistant.audio.constants import MUSIC_RATE
+        from assistant.audio.files import read_music
+        from assistant.ui.model import NowPlaying
+
+        current = self.session.current() if self.session is not None else None
+        streamed, self._streamed = self._streamed, False
+        ours = current is not None and current.files.audio == path
+        audio = None
+        if self.player is not None and not (streamed and ours):
+            try:
+                audio = read_music(path, MUSIC_RATE)
+                self.player.play(audio)
+            except Exception as exc:  # noqa: BLE001 - a bad file must not end the session
+                self.ui.warn(f"cannot play {path}: {exc}")
+                return
+        if ours:
+            self.ui.playing(NowPlaying.of_piece(current.piece))
+        elif audio is not None:
+            self.ui.playing(NowPlaying.of_file(path, len(audio), MUSIC_RATE))
+
+    def check_output(self) -> None:
+        """A speaker that went away (the audio server died): say so once and go on without sound."""
+        if self.player is not None and not self.player.stream_alive():
+            self.ui.warn("the audio output went away; music will be saved but not played")
+            self.ui.player = None
+            self.player.close()
+            self.player = None
+
+    # --- around speech --------------------------------------------------------------------------------------
+
+    def duck(self, on: bool) -> None:
+        """The music steps back while the user speaks (barge-in) and while it is transcribed."""
+        if self.player is not None:
+            self.player.duck(on)
+
+    def voice_in_the_room(self) -> bool:
+        """maestro's own voice is playing (or just stopped): the microphone should not take it for a request."""
+        return self.player is not None and self.player.voice_in_the_room()
+
+    def say(self, audio) -> None:
+        if self.player is not None:
+            self.player.say(audio)
+
+    def close(self) -> None:
+        """Let a goodbye finish, then close the device."""
+        if self.player is None:
+            return
+        if self.player.speaking():
+            try:
+                self.player.wait(music=False)
+            except DeviceError:
+                pass
+        self.player.close()
 
 
 class OneShot:
@@ -79,6 +170,9 @@ class OneShot:
     def carry_out(self, reply: Reply) -> None:
         if reply.control:
             self.remote.send(reply.control, reply.volume)
+
+    def check_output(self) -> None:
+        pass  # the playing process has its own speaker
 
     def play(self, path: Path, volume: int, config) -> None:
         from assistant.audio.player import play_file_blocking

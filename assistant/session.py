@@ -39,7 +39,8 @@ class Session:
         self.engine = engine.get(config.generator)
         """The music engine (generators.engine) the config names."""
         self.render = render or self.render_whole
-        """Piece → (mastered audio, rate). The live conversation passes one that plays while it renders."""
+        """Piece → (mastered audio, rate). The live player (assistant.playback.Live.bind) sets one that plays while
+        it renders."""
 
     def _loaded_state(self) -> State:
         """The stored state; a new session starts at the configured volume. The volume lives in the state from then

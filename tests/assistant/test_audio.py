@@ -204,7 +204,7 @@ def test_the_audio_server_dies_while_playing_and_listening(tmp_path):
         app.type("what key is this in")
         lines = app.wait_for("maestro>")
         assert "It's in" in lines[-1]
-        assert any("audio output went away" in line for line in lines)
+        assert any("audio output went away" in line for line in lines), lines
         assert not any("Traceback" in line for line in lines)
     finally:
         app.close()

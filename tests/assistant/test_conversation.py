@@ -127,49 +127,42 @@ def test_questions_about_the_users_own_recording(ask, maestro, tmp_path):
 def test_a_turn_that_fails_is_one_line_and_the_session_goes_on(tmp_path, monkeypatch, capsys):
     """A fault injected into one turn's skill: the live session says so in one line, and the next turn works on
     the state that was saved."""
-    import argparse
-
     from assistant import dialogue
-    from assistant.commands.session import Conversation
+    from assistant.commands.common import understander
+    from assistant.config import Config
+    from assistant.session import Session
+    from assistant.store import Store
+    from assistant.turns import TurnRunner, Understanding
     from assistant.ui.plain import PlainUI
 
-    args = argparse.Namespace(session=str(tmp_path / "s"), quiet=True)
-    monkeypatch.setenv("PULSE_SERVER", "unix:/nonexistent/native")  # no speaker: music is saved, not played
-    conv = Conversation(args, PlainUI())
-    conv.turn("make a calm folk song for five seconds")
+    session = Session(Store(tmp_path / "s"), Config())  # no playback port: music is saved, not played
+    runner = TurnRunner(session, Understanding(understander()), PlainUI(), session.playback)
+    runner.turn("make a calm folk song for five seconds")
     real = dialogue.handle
     monkeypatch.setattr(dialogue, "handle", lambda *a: (_ for _ in ()).throw(RuntimeError("disk on fire")))
-    conv.turn("make it faster")
+    runner.turn("make it faster")
     monkeypatch.setattr(dialogue, "handle", real)
-    conv.turn("what key is this in")
-    conv.close()
+    runner.turn("what key is this in")
     out, err = capsys.readouterr()
     assert "that failed (RuntimeError: disk on fire)" in err and "Traceback" not in err
     assert "It's in" in out.splitlines()[-1]
-    assert conv.session.current().version == 1
+    assert session.current().version == 1
 
 
 @pytest.mark.parametrize("wake", [None, "maestro"])
-def test_a_name_alone_is_not_a_whole_request(tmp_path, monkeypatch, wake):
+def test_a_name_alone_is_not_a_whole_request(wake):
     """The early transcript's verdict in the live session: the assistant's name alone waits for the request
     (it used to be understood as quit); with a wake phrase, what follows it is the request and speech without it
     is ignored."""
-    import argparse
-
-    from assistant.commands.session import Conversation
+    from assistant.commands.common import understander
+    from assistant.config import Config
+    from assistant.listener import Listener
     from assistant.ui.plain import PlainUI
 
-    if wake:
-        (tmp_path / "config" / "maestro").mkdir(parents=True)
-        (tmp_path / "config" / "maestro" / "config.yaml").write_text(f"wake_phrase: {wake}\n")
-    monkeypatch.setenv("PULSE_SERVER", "unix:/nonexistent/native")
-    conv = Conversation(argparse.Namespace(session=str(tmp_path / "s"), quiet=True), PlainUI())
-    try:
-        assert not conv._whole_request("Maestro.")
-        assert conv._whole_request("Hey Maestro,") is bool(wake)  # with a wake phrase, not addressed: ignored
-        assert conv._whole_request("Maestro, make it faster.")
-        assert conv._command("Maestro, make it faster.") == ("make it faster." if wake else "Maestro, make it faster.")
-        assert conv._command("make it faster") == (None if wake else "make it faster")
-        assert conv._whole_request("make it faster")  # acted on, or ignored without the wake phrase: no wait
-    finally:
-        conv.close()
+    listener = Listener(Config(wake_phrase=wake), lambda text: None, understander(), live=None, ui=PlainUI())
+    assert not listener.whole_request("Maestro.")
+    assert listener.whole_request("Hey Maestro,") is bool(wake)  # with a wake phrase, not addressed: ignored
+    assert listener.whole_request("Maestro, make it faster.")
+    assert listener.command("Maestro, make it faster.") == ("make it faster." if wake else "Maestro, make it faster.")
+    assert listener.command("make it faster") == (None if wake else "make it faster")
+    assert listener.whole_request("make it faster")  # acted on, or ignored without the wake phrase: no wait

@@ -1,0 +1,67 @@
+"""The live session's turn runner: text in, one turn at a time (typed and spoken requests arrive on two threads,
+and `maestro ask` may share the session folder), the reply shown, spoken and carried out by the playback port."""
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+
+from intents.model import Intent
+
+
+class Understanding:
+    """The classifier, remembering its last answer: the early transcript's verdict already classified the text the
+    turn then acts on (written from the speech worker as one tuple, so readers see it whole)."""
+
+    def __init__(self, classify: Callable[[str], Intent]):
+        self.classify = classify
+        self._last: tuple[str, Intent] | None = None
+
+    def __call__(self, text: str) -> Intent:
+        last = self._last
+        if last is not None and last[0] == text:
+            return last[1]
+        intent = self.classify(text)
+        self._last = (text, intent)
+        return intent
+
+
+class TurnRunner:
+    def __init__(self, session, understand: Callable[[str], Intent], ui, port, voice=None):
+        self.session = session
+        self.understand = understand
+        self.ui = ui
+        self.port = port
+        """assistant.playback: carries out each reply's playback."""
+        self.voice = voice
+        """assistant.voice.Voice, or None for text-only replies."""
+        self.done = threading.Event()
+        """Set by a turn that quits."""
+        self._lock = threading.Lock()
+
+    def turn(self, text: str) -> None:
+        """Understand, decide under the turn locks (this process's and the session folder's), then answer. A turn
+        that fails says so in one line; what is saved stays."""
+        from assistant import dialogue
+
+        self.port.check_output()
+        self.ui.busy("thinking")
+        try:
+            intent = self.understand(text)
+            self.ui.understood(intent)
+            with self._lock, self.session.store.turn():
+                self.session.reload()
+                reply = dialogue.handle(intent, self.session, text)
+        except Exception as exc:  # noqa: BLE001 - one failed turn must not end the session; what is saved stays
+            if os.environ.get("MAESTRO_DEBUG"):
+                raise
+            self.ui.warn(f"that failed ({exc.__class__.__name__}: {exc}); nothing saved was lost, try again")
+            return
+        finally:
+            self.ui.busy(None)
+        self.ui.reply(reply.text)
+        if self.voice is not None:
+            self.voice.say(reply.text)
+        self.port.carry_out(reply)
+        if reply.quit:
+            self.done.set()
