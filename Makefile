@@ -16,6 +16,8 @@ test: setup lint
 
 lint: setup
 	$(PY) -m ruff check assistant intents generators tests scripts
+	$(PY) -m mypy --strict intents generators
+	$(PY) -m mypy assistant
 
 test-fast: setup
 	$(PY) -m pytest -q -m "not slow" tests

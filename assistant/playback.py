@@ -111,7 +111,7 @@ class Live:
             except Exception as exc:  # noqa: BLE001 - a bad file must not end the session
                 self.ui.warn(f"cannot play {path}: {exc}")
                 return
-        if ours:
+        if current is not None and ours:
             self.ui.playing(NowPlaying.of_piece(current.piece))
         elif audio is not None:
             self.ui.playing(NowPlaying.of_file(path, len(audio), MUSIC_RATE))

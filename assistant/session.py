@@ -84,8 +84,9 @@ class Session:
         return Current(piece_id, version, piece, files)
 
     def go_to(self, cursor: int) -> Current:
+        """Move along the timeline to an entry that exists (0 ≤ cursor < its length)."""
         self.state = replace(self.state, cursor=cursor)
-        return self.current()
+        return self.piece_at(self.state.timeline[cursor])
 
     def remember(self, user: str, intent: str, reply: str, at: float) -> None:
         self.state = self.state.with_turn(Turn(user, intent, reply, at))

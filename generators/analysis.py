@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -31,16 +32,16 @@ class Analysis:
     beats_s: list[float]
     key: str | None
     key_confidence: float
-    key_alternatives: list[list]
-    chords: list[dict]
+    key_alternatives: list[list[Any]]
+    chords: list[dict[str, Any]]
     loudness_lufs: float | None
-    sections: list[dict] = field(default_factory=list)
+    sections: list[dict[str, Any]] = field(default_factory=list)
     brightness_hz: float | None = None
     """Median spectral centroid: higher sounds brighter."""
     rms_db: float | None = None
     """Average level (RMS, dBFS): the energy."""
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -54,7 +55,7 @@ def key_scores(chroma: np.ndarray) -> list[tuple[str, float]]:
     return sorted(scores, key=lambda s: -s[1])
 
 
-def _key_fields(chroma: np.ndarray) -> tuple[str | None, float, list[list]]:
+def _key_fields(chroma: np.ndarray) -> tuple[str | None, float, list[list[Any]]]:
     if not np.any(chroma):
         return None, 0.0, []
     ranked = key_scores(chroma)
@@ -74,7 +75,7 @@ def _templates() -> tuple[list[str], np.ndarray]:
     return names, np.array(rows)
 
 
-def chords_over(beat_chroma: np.ndarray, beat_times: list[float], end: float) -> list[dict]:
+def chords_over(beat_chroma: np.ndarray, beat_times: list[float], end: float) -> list[dict[str, Any]]:
     """Per-beat chroma (12 × beats) → [{start_s, end_s, chord}], neighbouring beats merged."""
     import librosa
 
@@ -86,7 +87,7 @@ def chords_over(beat_chroma: np.ndarray, beat_times: list[float], end: float) ->
     prob = np.exp(8 * sim)
     prob /= prob.sum(axis=0, keepdims=True)
     path = librosa.sequence.viterbi(prob, librosa.sequence.transition_loop(len(names), 0.7))
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     bounds = list(beat_times) + [end]
     for i, state in enumerate(path):
         chord = names[state] if np.linalg.norm(beat_chroma[:, i]) > 1e-6 else "N"
@@ -145,7 +146,7 @@ def estimate_tempo(envelope: np.ndarray, frame_s: float) -> float | None:
     return bpm
 
 
-def _sections(features: np.ndarray, times: np.ndarray, duration: float) -> list[dict]:
+def _sections(features: np.ndarray, times: np.ndarray, duration: float) -> list[dict[str, Any]]:
     import librosa
 
     if features.shape[1] < 8 or duration < 8:
@@ -211,8 +212,8 @@ def analyze_audio(path: Path) -> Analysis:
     raw, native = soundfile.read(str(path), dtype="float32", always_2d=True)
     duration = len(raw) / native
     y = librosa.resample(raw.mean(axis=1), orig_sr=native, target_sr=RATE) if native != RATE else raw.mean(axis=1)
-    lufs = loudness(raw, native)
-    lufs = round(lufs, 2) if np.isfinite(lufs) else None
+    measured = loudness(raw, native)
+    lufs = round(measured, 2) if np.isfinite(measured) else None
     if duration < 1.0 or not np.any(np.abs(y) > 1e-4):
         return Analysis(str(path), round(duration, 3), None, [], None, 0.0, [], [], lufs)
     tempo, beats = _beats(y)
@@ -220,7 +221,7 @@ def analyze_audio(path: Path) -> Analysis:
     key, conf, alts = _key_fields(chroma.mean(axis=1))
     grid = beats if len(beats) else np.arange(0.0, duration, 1.0)  # no beat: chords second by second
     grid_frames = librosa.time_to_frames(grid, sr=RATE, hop_length=CHROMA_HOP)
-    grid_chroma = librosa.util.sync(chroma, grid_frames, aggregate=np.median)[:, :len(grid_frames)]
+    grid_chroma = librosa.util.sync(chroma, grid_frames.tolist(), aggregate=np.median)[:, :len(grid_frames)]
     brightness, level, mfcc = _timbre(y)
     n = min(chroma.shape[1], mfcc.shape[1])
     pooled = _pooled(np.vstack([chroma[:, :n], librosa.util.normalize(mfcc[:, :n], axis=1)]), SECTION_POOL)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import random
 import zlib
+from collections.abc import Callable
 
 from generators import styles
 from generators.compose import Context, Request, compose, make_track, title_for
@@ -29,7 +30,7 @@ def set_tempo(piece: Piece, bpm: float) -> Piece:
     return piece.replace(tempo_bpm=float(round(bpm, 1)))
 
 
-def _move_notes(track: Track, pitch_map) -> Track:
+def _move_notes(track: Track, pitch_map: Callable[[int], int]) -> Track:
     if track.is_drum:
         return track
     notes = tuple(dataclasses.replace(n, pitch=pitch_map(n.pitch)) for n in track.notes)
@@ -44,7 +45,7 @@ def transpose(piece: Piece, semitones: int) -> Piece:
     return _retitle(piece.replace(key=piece.key.transposed(semitones), chords=chords, tracks=tracks))
 
 
-def _degree_map(old: Key, new_mode: str):
+def _degree_map(old: Key, new_mode: str) -> Callable[[int], int]:
     """Pitch → pitch moving each scale degree of `old` to the same degree of the new mode on the same tonic."""
     old_steps, new_steps = MODES[old.mode], MODES[new_mode]
 

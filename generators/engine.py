@@ -39,7 +39,7 @@ class Symbolic:
         return render_blocks(piece, soundfont, block_frames)
 
 
-ENGINES: dict[str, type] = {"symbolic": Symbolic}
+ENGINES: dict[str, type[Engine]] = {"symbolic": Symbolic}
 
 
 def get(name: str = "symbolic") -> Engine:

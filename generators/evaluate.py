@@ -9,16 +9,17 @@ import argparse
 import json
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from generators import styles
 from generators.theory import key_from_pc
 
 
 def _tempo_ok(found: float | None, truth: float) -> bool:
-    return bool(found) and abs(found - truth) / truth <= 0.02
+    return found is not None and found > 0 and abs(found - truth) / truth <= 0.02
 
 
-def renders(n: int, duration_s: float = 30, seed: int = 500) -> list[dict]:
+def renders(n: int, duration_s: float = 30, seed: int = 500) -> list[dict[str, Any]]:
     """One piece per genre for the first n genres: the score's tempo and key against the analyzer's."""
     from generators import engine
     from generators.analysis import analyze_audio
@@ -58,7 +59,7 @@ def textbook_key(path: Path) -> str:
     return key_from_pc(best[1], best[2]).name
 
 
-def keys_heard(n: int, duration_s: float = 20, seed: int = 7) -> list[dict]:
+def keys_heard(n: int, duration_s: float = 20, seed: int = 7) -> list[dict[str, Any]]:
     """n renders over every genre and mood in turn, with tonic and mode drawn from the seed: the asked key against
     the textbook finder's (and maestro's own analyzer's)."""
     import random
@@ -85,7 +86,7 @@ def keys_heard(n: int, duration_s: float = 20, seed: int = 7) -> list[dict]:
     return rows
 
 
-def written_key(score) -> str | None:
+def written_key(score: Any) -> str | None:
     """The key the edition writes, when every part agrees on it; None otherwise."""
     from music21 import key as m21key
 
@@ -98,7 +99,7 @@ def written_key(score) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def chorales(n: int) -> list[dict]:
+def chorales(n: int) -> list[dict[str, Any]]:
     """The first n Bach chorales (in corpus order) with a written key, rendered through FluidSynth."""
     from music21 import corpus
 
@@ -108,7 +109,8 @@ def chorales(n: int) -> list[dict]:
     from generators.render import SAMPLE_RATE
     from generators.soundfont import find_soundfont
 
-    soundfont, rows = str(find_soundfont(None)), []
+    soundfont = str(find_soundfont(None))
+    rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for source in corpus.getComposer("bach"):
             if len(rows) >= n:
@@ -127,8 +129,8 @@ def chorales(n: int) -> list[dict]:
     return rows
 
 
-def summary(render_rows: list[dict], corpus_rows: list[dict]) -> dict:
-    def share(rows, field):
+def summary(render_rows: list[dict[str, Any]], corpus_rows: list[dict[str, Any]]) -> dict[str, Any]:
+    def share(rows: list[dict[str, Any]], field: str) -> float | None:
         return round(sum(r[field] for r in rows) / len(rows), 3) if rows else None
     return {"analysis_tempo_accuracy": share(render_rows, "tempo_ok"),
             "analysis_key_accuracy": share(render_rows, "key_ok"), "analysis_pieces": len(render_rows),

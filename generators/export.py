@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -67,7 +68,7 @@ def write_score(piece: Piece, path: Path) -> None:
         raise ExportError(f"{path.name} is an audio format: render the piece first")
 
 
-def _guard(path: Path, action) -> None:
+def _guard(path: Path, action: Callable[[], object]) -> None:
     try:
         action()
     except OSError as exc:

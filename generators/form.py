@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import random
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from generators import styles
@@ -119,7 +120,7 @@ def splice(track: Track, new_notes: list[Note], spans: tuple[Span, ...]) -> Trac
     return dataclasses.replace(track, notes=tuple(notes))
 
 
-def _map_notes(track: Track, spans: tuple[Span, ...], fn) -> Track:
+def _map_notes(track: Track, spans: tuple[Span, ...], fn: Callable[[Note], Note | None]) -> Track:
     notes = [m for n in track.notes for m in ([fn(n)] if inside(n, spans) else [n]) if m is not None]
     return dataclasses.replace(track, notes=tuple(notes))
 
@@ -142,7 +143,7 @@ def mood(piece: Piece, spans: tuple[Span, ...], mood_name: str) -> Piece:
     rng = random.Random(piece.seed ^ zlib.crc32(mood_name.encode()))  # the same thinning in every process
     drums_scale = new.drums / old.drums if old.drums else 1.0
 
-    def change(track: Track):
+    def change(track: Track) -> Track:
         def note(n: Note) -> Note | None:
             strong = abs(n.start - round(n.start)) < 0.05 and round(n.start) % 2 == 0
             if track.is_drum:
@@ -247,7 +248,8 @@ def extend(piece: Piece, span: Span) -> Piece:
     bars = max(1, min(4, round(span.length / piece.bar_beats) // 2 or 1))
     src = Span(max(span.start, span.end - bars * piece.bar_beats), span.end, span.name)
     longer = _insert_copy(piece, src, span.end)
-    merged, out = False, []
+    merged = False
+    out: list[Section] = []
     for s in longer.sections:  # the copy joins the section it extends
         if out and not merged and abs(out[-1].start + out[-1].duration - s.start) < EPS and \
                 abs(s.start - span.end) < EPS and s.label == out[-1].label:

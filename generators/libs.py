@@ -3,16 +3,16 @@ and pretty_midi imports it; stdout belongs to our JSON, so the message goes to s
 from __future__ import annotations
 
 import contextlib
+import importlib
 import sys
+from types import ModuleType
 
 
-def fluidsynth():
+def fluidsynth() -> ModuleType:
     with contextlib.redirect_stdout(sys.stderr):
-        import fluidsynth
-    return fluidsynth
+        return importlib.import_module("fluidsynth")
 
 
-def pretty_midi():
+def pretty_midi() -> ModuleType:
     fluidsynth()  # imported first and quietly, so pretty_midi's own import finds it loaded
-    import pretty_midi
-    return pretty_midi
+    return importlib.import_module("pretty_midi")

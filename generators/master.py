@@ -37,7 +37,8 @@ def limit(audio: np.ndarray, ceiling: float, sample_rate: int, release_s: float 
     a = np.exp(-1.0 / (release_s * sample_rate))
     smooth = lfilter([1 - a], [1, -a], need - 1.0) + 1.0  # smoothed recovery
     gain = np.minimum(need, smooth)
-    return (audio * gain[:, None]).astype(np.float32)
+    limited: np.ndarray = (audio * gain[:, None]).astype(np.float32)
+    return limited
 
 
 def preview_gain(head: np.ndarray, sample_rate: int, target: float = TARGET_LUFS, max_db: float = 12.0) -> float:

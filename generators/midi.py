@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from generators.piece import Piece
 
 TICKS_PER_BEAT = 480
 
 
-def to_pretty_midi(piece: Piece):
+def to_pretty_midi(piece: Piece) -> Any:
     from generators.libs import pretty_midi as load
 
     pretty_midi = load()

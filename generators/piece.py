@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import Any
 
 from generators.theory import Chord, Key
 
@@ -122,5 +123,5 @@ class Piece:
     def track(self, role_or_name: str) -> Track | None:
         return next((t for t in self.tracks if role_or_name in (t.role, t.name)), None)
 
-    def replace(self, **changes) -> "Piece":
+    def replace(self, **changes: Any) -> "Piece":
         return dataclasses.replace(self, **changes)

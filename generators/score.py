@@ -1,13 +1,15 @@
 """The score as JSON (for the session store and export) and back. Notes are packed as [pitch, start, length, vel]."""
 from __future__ import annotations
 
+from typing import Any
+
 from generators.piece import ChordSpan, Note, Piece, Section, Track
 from generators.theory import Chord, Key
 
 FORMAT = 1
 
 
-def to_dict(piece: Piece) -> dict:
+def to_dict(piece: Piece) -> dict[str, Any]:
     return {
         "format": FORMAT, "title": piece.title, "genre": piece.genre, "mood": piece.mood, "key": piece.key.name,
         "tempo_bpm": piece.tempo_bpm, "time_signature": piece.time_signature, "length_beats": piece.length_beats,
@@ -19,7 +21,7 @@ def to_dict(piece: Piece) -> dict:
     }
 
 
-def from_dict(data: dict) -> Piece:
+def from_dict(data: dict[str, Any]) -> Piece:
     """Raises KeyError, TypeError or ValueError on a malformed document."""
     if not isinstance(data, dict):
         raise TypeError("a score is a JSON object")

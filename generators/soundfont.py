@@ -26,7 +26,7 @@ def find_soundfont(configured: str | None = None) -> Path:
         if not path.is_file():
             raise SoundFontMissing(f"the configured SoundFont {path} does not exist")
         return path
-    for path in (*SYSTEM, bundled()):
-        if path and path.is_file():
-            return path
+    for candidate in (*SYSTEM, bundled()):
+        if candidate and candidate.is_file():
+            return candidate
     raise SoundFontMissing("no General MIDI SoundFont found; install one: apt-get install fluid-soundfont-gm")

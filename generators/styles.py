@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generators.learn.tokens import SOURCES
 
@@ -60,10 +61,11 @@ class Mood:
     drums: float
 
 
-def _yaml(name: str) -> dict:
+def _yaml(name: str) -> dict[str, Any]:
     import yaml
 
-    return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    data: dict[str, Any] = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    return data
 
 
 MELODY_ENGINES = ("learned", "rules")
@@ -144,4 +146,4 @@ def instrument_name(program: int) -> str:
             return name
     from generators.libs import pretty_midi
 
-    return pretty_midi().program_to_instrument_name(program).lower()
+    return str(pretty_midi().program_to_instrument_name(program)).lower()

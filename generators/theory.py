@@ -97,9 +97,10 @@ QUALITIES = {
     "dim7": ((0, 3, 6, 9), "dim7"),
     "power": ((0, 7), "5"),
 }
-TRIAD_OF = {(0, 4, 7): "maj", (0, 3, 7): "min", (0, 3, 6): "dim", (0, 4, 8): "aug"}
-SEVENTH_OF = {(0, 4, 7, 11): "maj7", (0, 3, 7, 10): "min7", (0, 4, 7, 10): "dom7", (0, 3, 6, 10): "hdim7",
-              (0, 3, 6, 9): "dim7", (0, 3, 7, 11): "min7", (0, 4, 8, 11): "maj7", (0, 4, 8, 10): "dom7"}
+TRIAD_OF: dict[tuple[int, ...], str] = {(0, 4, 7): "maj", (0, 3, 7): "min", (0, 3, 6): "dim", (0, 4, 8): "aug"}
+SEVENTH_OF: dict[tuple[int, ...], str] = {
+    (0, 4, 7, 11): "maj7", (0, 3, 7, 10): "min7", (0, 4, 7, 10): "dom7", (0, 3, 6, 10): "hdim7",
+    (0, 3, 6, 9): "dim7", (0, 3, 7, 11): "min7", (0, 4, 8, 11): "maj7", (0, 4, 8, 10): "dom7"}
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ def diatonic_chord(key: Key, degree: int, seventh: bool, harmonic_dominant: bool
     """The chord built in thirds on scale degree 0-6; minor keys take a major V (harmonic minor) when asked."""
     scale = MODES[key.mode]
     tones = [scale[(degree + 2 * i) % 7] + 12 * ((degree + 2 * i) // 7) for i in range(4 if seventh else 3)]
-    rel = tuple(t - tones[0] for t in tones)
+    rel: tuple[int, ...] = tuple(t - tones[0] for t in tones)
     if harmonic_dominant and key.is_minor and degree == 4:
         rel = (0, 4, 7, 10) if seventh else (0, 4, 7)
     quality = (SEVENTH_OF if seventh else TRIAD_OF).get(rel, "maj")

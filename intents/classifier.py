@@ -9,6 +9,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from intents.model import INTENTS
 
@@ -56,8 +57,9 @@ class Compiled:
         from tokenizers import Tokenizer
 
         torch.set_num_threads(1)
-        files = {"meta.json": "", "tokenizer.json": ""}
-        self.module = torch.jit.load(str(path), map_location="cpu", _extra_files=files)
+        files: dict[str, Any] = {"meta.json": "", "tokenizer.json": ""}
+        self.module = torch.jit.load(  # type: ignore[no-untyped-call]  # torch.jit.load is unannotated
+            str(path), map_location="cpu", _extra_files=files)
         meta = json.loads(files["meta.json"])
         self.labels: list[str] = meta["labels"]
         self.threshold: float = meta["threshold"]
@@ -65,7 +67,7 @@ class Compiled:
         self.tokenizer.enable_truncation(meta["max_tokens"])
         self.tokenizer.enable_padding()
 
-    def probabilities(self, texts: list[str]):
+    def probabilities(self, texts: list[str]) -> Any:
         """(texts, labels) tensor of probabilities."""
         import torch
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from intents import lexicon
 
@@ -132,7 +133,7 @@ def section_change(text: str, sec: Section) -> str | None:
     return None
 
 
-def complaint(text: str) -> dict:
+def complaint(text: str) -> dict[str, Any]:
     """"that's too fast" → slower; "it's way too loud" → volume down; "not so fast" → slower."""
     m = TOO.search(text)
     if not m:

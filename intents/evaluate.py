@@ -9,11 +9,13 @@ import json
 import statistics
 import time
 from collections import Counter
+from collections.abc import Callable
+from typing import Any
 
-from intents.model import INTENTS, SLOTS_FOR, Slots
+from intents.model import INTENTS, SLOTS_FOR, Intent, Slots
 
 
-def expected_slots(case: dict) -> dict:
+def expected_slots(case: dict[str, Any]) -> dict[str, Any]:
     raw = dict(case.get("slots") or {})
     if "replace" in raw:
         raw["replace"] = (raw["replace"]["from"], raw["replace"]["to"])
@@ -26,7 +28,7 @@ def expected_slots(case: dict) -> dict:
     return Slots(**raw).only(SLOTS_FOR.get(case["intent"], ())).to_json()
 
 
-def evaluate(understand, cases: list[dict]) -> dict:
+def evaluate(understand: Callable[[str], Intent], cases: list[dict[str, Any]]) -> dict[str, Any]:
     rows, times = [], []
     for case in cases:
         t = time.perf_counter()

@@ -6,6 +6,7 @@ import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from intents import lexicon
 from intents.model import INTENTS
@@ -130,7 +131,8 @@ def load(seed: int = 0, samples: int = TEMPLATE_SAMPLES) -> list[Example]:
     return [Example(text, intent) for text, intent in out.items() if text and text not in held]
 
 
-def load_heldout() -> list[dict]:
+def load_heldout() -> list[dict[str, Any]]:
     import yaml
 
-    return yaml.safe_load((DATA / "heldout.yaml").read_text(encoding="utf-8"))
+    cases: list[dict[str, Any]] = yaml.safe_load((DATA / "heldout.yaml").read_text(encoding="utf-8"))
+    return cases

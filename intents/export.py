@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from generators.atomic import atomic_write
 from intents import encoder
@@ -23,7 +24,7 @@ def compiled_path(weights: Path) -> Path:
     return weights.with_suffix(".ts")
 
 
-def _eager(weights: Path):
+def _eager(weights: Path) -> tuple[Any, Any, dict[str, Any]]:
     """(tokenizer, module(input_ids, attention_mask, token_type_ids) → probabilities, saved dict), from
     transformers."""
     import torch
@@ -37,11 +38,11 @@ def _eager(weights: Path):
     head.load_state_dict(saved["head"])
 
     class Classifier(torch.nn.Module):
-        def __init__(self):
+        def __init__(self) -> None:
             super().__init__()
             self.model, self.head = model, head
 
-        def forward(self, input_ids, attention_mask, token_type_ids):
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
             hidden = self.model.embeddings(input_ids=input_ids, token_type_ids=token_type_ids)
             hidden = encoder.run_layers(self.model.encoder.layer, hidden, encoder.additive_mask(attention_mask))
             return self.head(encoder.mean_pool(hidden, attention_mask)).softmax(-1)
@@ -59,9 +60,9 @@ def compile_model(weights: Path) -> Path:
     example = encoder.tokenize(tokenizer, list(CHECK_TEXTS))
     args = (example["input_ids"], example["attention_mask"], example["token_type_ids"])
     with torch.inference_mode(), warnings.catch_warnings():
-        warnings.simplefilter("ignore", torch.jit.TracerWarning)
+        warnings.simplefilter("ignore", torch.jit.TracerWarning)  # type: ignore[attr-defined]
         warnings.simplefilter("ignore", FutureWarning)  # transformers deprecations met while tracing
-        traced = torch.jit.trace(module, args, check_trace=False)
+        traced = torch.jit.trace(module, args, check_trace=False)  # type: ignore[no-untyped-call]  # unannotated
     meta = {"labels": list(saved["labels"]), "threshold": float(saved["threshold"]), "max_tokens": encoder.MAX_TOKENS}
     out = compiled_path(weights)
 
@@ -73,7 +74,7 @@ def compile_model(weights: Path) -> Path:
     return out
 
 
-def _check(path: Path, tokenizer, module) -> None:
+def _check(path: Path, tokenizer: Any, module: Any) -> None:
     """The compiled file, tokenizing on its own, gives the eager model's probabilities one text at a time (as
     the assistant asks) and in a batch of different lengths."""
     import torch

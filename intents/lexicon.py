@@ -31,7 +31,7 @@ def table(kind: str) -> dict[str, str]:
 
 
 @functools.cache
-def _pattern(kind: str) -> re.Pattern:
+def _pattern(kind: str) -> re.Pattern[str]:
     phrases = sorted(table(kind), key=len, reverse=True)
     return re.compile(r"\b(" + "|".join(re.escape(p) for p in phrases) + r")(?:s|es)?\b")
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 INTENTS = ("generate", "modify", "analyze", "play", "pause", "resume", "stop", "save", "undo", "redo", "volume",
            "help", "quit", "unknown")
@@ -78,9 +79,9 @@ class Slots:
 
     def only(self, names: tuple[str, ...]) -> "Slots":
         """These slots kept, the rest cleared: each intent cares about its own."""
-        return dataclasses.replace(self, **{f.name: f.default for f in dataclasses.fields(self) if f.name not in names})
+        return Slots(**{name: getattr(self, name) for name in names})
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         out = {}
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)

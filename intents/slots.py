@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from intents import edits, lexicon
 from intents.model import Slots
@@ -63,8 +64,8 @@ def _key(text: str) -> str | None:
     return f"{m.group(1)} {m.group(2)}" if m else None
 
 
-def _tempo(text: str) -> dict:
-    out: dict = {}
+def _tempo(text: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     m = BPM.search(text)
     if m:
         value = int(next(g for g in m.groups() if g))
@@ -186,7 +187,7 @@ def _play_name(text: str, raw: str) -> str | None:
     return re.sub(r" (?:wav|wave|flac|ogg|mp3|midi?)$", "", m.group(1)).strip() or None
 
 
-def _volume(text: str) -> dict:
+def _volume(text: str) -> dict[str, Any]:
     m = VOLUME_ABS.search(text)
     if m:
         value = int(m.group(1) or m.group(2))
@@ -199,7 +200,8 @@ def _volume(text: str) -> dict:
     return {}
 
 
-def _levels(text: str, volume: dict, things: list[lexicon.Match], sec: edits.Section) -> tuple[str | None, bool]:
+def _levels(text: str, volume: dict[str, Any], things: list[lexicon.Match],
+            sec: edits.Section) -> tuple[str | None, bool]:
     """(level change, whether it is about parts): "turn the bass up" and "make the chorus louder" change a level
     inside the piece; "louder" alone is the playback volume."""
     if "volume_change" not in volume or re.search(r"\b(?:volume|music|everything)\b", text):
@@ -209,9 +211,10 @@ def _levels(text: str, volume: dict, things: list[lexicon.Match], sec: edits.Sec
     return None, False
 
 
-def _edit_parts(text: str, things: list[lexicon.Match], add: tuple, remove: tuple, shift: int | None) -> dict:
+def _edit_parts(text: str, things: list[lexicon.Match], add: tuple[str, ...], remove: tuple[str, ...],
+                shift: int | None) -> dict[str, Any]:
     """Part-level edits: a new take of parts, an octave for a part, a hand-over of the melody, a layer."""
-    out: dict = {}
+    out: dict[str, Any] = {}
     take, lively = edits.new_take(text)
     if take:
         out.update(variation=True, parts=take, livelier=lively)
@@ -252,7 +255,8 @@ def extract(text: str, raw: str = "") -> Slots:
         parts = edit["parts"]
     tempo = _tempo(text) or {k: v for k, v in complaint.items() if k == "tempo_change"}
     key = _key(text)
-    mode = None if key else (MODE_ONLY.search(text).group(1) if MODE_ONLY.search(text) else None)
+    mode_only = None if key else MODE_ONLY.search(text)
+    mode = mode_only.group(1) if mode_only else None
     semitones = edit.get("semitones", _semitones(text))
     duration_change = "longer" if LONGER.search(text) else "shorter" if SHORTER.search(text) else \
         complaint.get("duration_change")

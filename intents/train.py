@@ -8,7 +8,9 @@ import argparse
 import random
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from generators.atomic import atomic_write
 from intents import encoder
@@ -23,7 +25,7 @@ LR_TOP, LR_HEAD = 1e-4, 2e-3
 MAX_FALSE_REJECT = 0.01
 
 
-def _prefix_states(model, tokenizer, texts: list[str]):
+def _prefix_states(model: Any, tokenizer: Any, texts: list[str]) -> list[Any]:
     import torch
 
     states = []
@@ -37,7 +39,7 @@ def _prefix_states(model, tokenizer, texts: list[str]):
     return states
 
 
-def _pad(states):
+def _pad(states: list[Any]) -> tuple[Any, Any]:
     import torch
 
     n = max(len(s) for s in states)
@@ -49,13 +51,13 @@ def _pad(states):
     return hidden, mask
 
 
-def _forward(top, head, states):
+def _forward(top: Any, head: Any, states: list[Any]) -> Any:
     hidden, mask = _pad(states)
     out = encoder.run_layers(top, hidden, encoder.additive_mask(mask))
     return head(encoder.mean_pool(out, mask))
 
 
-def _threshold(top, head, states, labels) -> float:
+def _threshold(top: Any, head: Any, states: list[Any], labels: list[int]) -> float:
     """The highest confidence floor that rejects at most 1% of in-scope dev examples, capped at 0.5."""
     import torch
 
@@ -65,7 +67,8 @@ def _threshold(top, head, states, labels) -> float:
     return min(0.5, conf[int(len(conf) * MAX_FALSE_REJECT)] - 1e-4) if conf else 0.3
 
 
-def train(out: Path, seed: int = 0, log=print, progress=None) -> dict:
+def train(out: Path, seed: int = 0, log: Callable[[str], None] = print,
+          progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Train and save the classifier; log(message) after each epoch, progress(epochs done, epochs) for a bar."""
     import torch
 
@@ -95,7 +98,7 @@ def train(out: Path, seed: int = 0, log=print, progress=None) -> dict:
             logits = _forward(top, head, [states[j] for j in idx]) * 20.0  # cosine-scale logits
             loss = torch.nn.functional.cross_entropy(logits, torch.tensor([labels[j] for j in idx]))
             opt.zero_grad()
-            loss.backward()
+            loss.backward()  # type: ignore[no-untyped-call]  # torch's, unannotated
             opt.step()
             total += loss.item() * len(idx)
         log(f"epoch {epoch + 1}/{EPOCHS}: loss {total / len(order):.4f} ({time.perf_counter() - t0:.0f} s)")

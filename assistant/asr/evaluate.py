@@ -88,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     from intents.evaluate import evaluate
     from intents.understand import Understander
 
-    ap = argparse.ArgumentParser(prog="python -m assistant.asr.evaluate", description=main.__doc__.split(":")[0])
+    about = (main.__doc__ or "").split(":")[0]
+    ap = argparse.ArgumentParser(prog="python -m assistant.asr.evaluate", description=about)
     ap.add_argument("--setting", action="append", help="e.g. openai-whisper/tiny.en/full (default: all)")
     ap.add_argument("--errors", action="store_true", help="list the transcripts misunderstood")
     args = ap.parse_args(argv)

@@ -52,9 +52,10 @@ class Microphone:
         sd = devices.sounddevice()
         device = devices.input_device(self.device)
         try:
-            self._stream = sd.InputStream(samplerate=SPEECH_RATE, channels=1, dtype="float32", blocksize=MIC_BLOCK,
-                                          latency=self.latency, device=device, callback=self._callback)
-            self._stream.start()
+            stream = sd.InputStream(samplerate=SPEECH_RATE, channels=1, dtype="float32", blocksize=MIC_BLOCK,
+                                    latency=self.latency, device=device, callback=self._callback)
+            stream.start()
+            self._stream = stream
         except sd.PortAudioError as exc:
             raise DeviceError(f"cannot open the microphone ({exc})") from None
         return self
@@ -96,7 +97,7 @@ class Microphone:
         False waits UNFINISHED_S, None (not known yet) END_SILENCE_S."""
         vad, frame_s = Stream(), Stream.FRAME / SPEECH_RATE
         pause = round(PAUSE_S / frame_s)
-        pre = collections.deque(maxlen=round(PRE_ROLL_S / frame_s))
+        pre: collections.deque[np.ndarray] = collections.deque(maxlen=round(PRE_ROLL_S / frame_s))
         speech: list[np.ndarray] = []
         voiced = quiet = 0
         for frame in self._frames(stop):

@@ -69,9 +69,10 @@ class Player:
         sd = devices.sounddevice()
         device = devices.output_device(self.device)
         try:
-            self._stream = sd.OutputStream(samplerate=MUSIC_RATE, channels=2, dtype="float32", latency=self.latency,
-                                           blocksize=SPEAKER_BLOCK, device=device, callback=self._callback)
-            self._stream.start()
+            stream = sd.OutputStream(samplerate=MUSIC_RATE, channels=2, dtype="float32", latency=self.latency,
+                                     blocksize=SPEAKER_BLOCK, device=device, callback=self._callback)
+            stream.start()
+            self._stream = stream
         except sd.PortAudioError as exc:
             raise DeviceError(f"cannot open the audio output ({exc})") from None
         return self
@@ -101,7 +102,9 @@ class Player:
     # --- control ---------------------------------------------------------------------------------------------
     def play(self, audio: np.ndarray | None = None, total: int | None = None) -> Voice:
         """Start music: a whole array, or an empty voice of `total` frames that the caller feeds while it plays."""
-        voice = Voice(total if audio is None else len(audio))
+        if audio is None and total is None:
+            raise ValueError("play() needs the audio or its length")
+        voice = Voice(len(audio) if audio is not None else int(total or 0))
         if audio is not None:
             voice.feed(audio)
         with self._lock:

@@ -93,11 +93,13 @@ class Running:
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
+        assert self.proc.stdout is not None  # opened with stdout=PIPE
         for line in self.proc.stdout:
             self.lines.put(line.rstrip("\n"))
 
     def type(self, text: str) -> None:
         """A typed line, as from the keyboard."""
+        assert self.proc.stdin is not None  # opened with stdin=PIPE
         self.proc.stdin.write(text + "\n")
         self.proc.stdin.flush()
 

@@ -26,6 +26,7 @@ def startup_once(session: str, env: dict | None = None) -> tuple[float, str]:
     t = time.perf_counter()
     proc = _spawn("--quiet", "--session", session, env=env)
     mode = "none"
+    assert proc.stdout is not None  # _spawn pipes it
     for line in proc.stdout:
         if READY[0] in line or READY[1] in line:
             mode = "listening" if READY[0] in line else "typed"
@@ -65,6 +66,7 @@ def rss_after_turns() -> float:
     """Peak RSS (MB) of a typed session that went through TURNS: generating, editing, answering, playing."""
     with tempfile.TemporaryDirectory() as tmp:
         proc = _spawn("--text", "--quiet", "--session", tmp)
+        assert proc.stdin is not None and proc.stdout is not None  # _spawn pipes them
         proc.stdin.write("\n".join(TURNS) + "\n")
         proc.stdin.flush()
         replies, seen = 0, []

@@ -48,6 +48,7 @@ class SpeakerWatch:
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
+        assert self.proc.stdout is not None  # opened with stdout=PIPE
         while True:
             data = self.proc.stdout.read(CHUNK * 4)
             if not data:

@@ -48,15 +48,14 @@ def modify(intent: Intent, session: Session) -> Reply:
 
 
 def undo(intent: Intent, session: Session) -> Reply:
-    state = session.state
-    if state.cursor <= 0:
+    state, before = session.state, session.current()
+    if state.cursor <= 0 or before is None:
         return Reply("There is nothing to undo.")
     if intent.slots.target == "first":
-        piece_id = state.current[0]
+        piece_id = before.id
         cursor = state.timeline.index((piece_id, 1)) if (piece_id, 1) in state.timeline else 0
     else:
         cursor = state.cursor - 1
-    before = session.current()
     after = session.go_to(cursor)
     what = (f"version {after.version} of {after.piece.title}" if after.id == before.id
             else f"the previous piece, {after.piece.title} (version {after.version})")

@@ -133,7 +133,7 @@ def parts(o: Outcome, s: Slots, section: bool) -> None:
             piece = edit.shift_part(piece, thing, s.semitones)
             way = "higher" if s.semitones > 0 else "lower"
             size = "an octave" if abs(s.semitones) == 12 else f"{abs(s.semitones)} semitones"
-            o.said.append(f"The {edit.find_track(piece, thing).name} is {size} {way} now.")
+            o.said.append(f"The {edit.track_named(piece, thing).name} is {size} {way} now.")
     o.piece = piece
     if not section:
         _additions(o, s.add)
@@ -173,9 +173,9 @@ def _structure(piece: Piece, s: Slots, spans: tuple[form.Span, ...], said: list[
     return piece
 
 
-def sections(o: Outcome, s: Slots) -> None:
+def sections(o: Outcome, s: Slots, section: str) -> None:
     piece = o.piece
-    spans = form.find(piece, s.section, s.section_index, s.section_s)
+    spans = form.find(piece, section, s.section_index, s.section_s)
     name = spans[0].name
     if s.section_change or s.duration_change:
         o.piece = _structure(piece, s, spans, o.said)
@@ -234,6 +234,6 @@ def apply(piece: Piece, s: Slots) -> Outcome:
             o.said.append(text)
     o.piece = base
     parts(o, s, section)
-    if section:
-        sections(o, s)
+    if s.section is not None:
+        sections(o, s, s.section)
     return o

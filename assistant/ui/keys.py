@@ -44,7 +44,7 @@ class KeyReader:
         self.fd = fd
         self.editor = LineEditor()
         self.lines: queue.Queue[str | None] = queue.Queue()
-        self._saved = None
+        self._saved: list | None = None
 
     def start(self) -> "KeyReader":
         import termios

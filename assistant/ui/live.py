@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.live import Live
 
 from assistant.ui import panels
@@ -71,6 +71,8 @@ class LiveUI:
         self.screen.now = now
 
     def read_line(self) -> str | None:
+        if self._keys is None:  # not started: no keyboard
+            return None
         line = self._keys.lines.get()
         if line is not None and line.strip():
             self.typed(line)
@@ -82,7 +84,7 @@ class LiveUI:
         screen.typed = self._keys.editor.text if self._keys else ""
         width = self.console.width
         state = status(screen, self.mic, player)
-        parts = [panels.status_line(state, self.mic.level if self.mic is not None else None),
+        parts: list[RenderableType] = [panels.status_line(state, self.mic.level if self.mic is not None else None),
                  panels.exchange(screen)]
         if screen.now is not None and player is not None and player.music is not None:
             position = player.position() or 0.0

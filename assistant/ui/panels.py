@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.progress_bar import ProgressBar
 from rich.table import Table
@@ -104,7 +104,7 @@ def now_playing(now: NowPlaying, position_s: float, paused: bool, width: int) ->
     bar = Table.grid()
     bar.add_row(ProgressBar(total=max(now.duration_s, 1e-3), completed=min(position_s, now.duration_s),
                             width=max(10, inner - len(time))), time)
-    parts = [facts(now, position_s), bar]
+    parts: list[RenderableType] = [facts(now, position_s), bar]
     if now.piece is not None and now.piece.tracks:
         parts.append(track_view(now.piece, position_s, inner))
     title = "paused" if paused else "now playing"

@@ -111,8 +111,8 @@ def make_track(role: str, instrument: str, ctx: Context, rng: random.Random) -> 
     notes = reachable(make_part(role, ctx, rng), styles.lowest_note(instrument))
     timing = 0.004 if role == "drums" else 0.01
     program = 0 if role == "drums" else styles.instruments()[instrument]
-    notes = within(humanize(notes, rng, ctx.genre.swing, timing=timing), ctx.length)
-    return Track(instrument, role, program, notes, pan=PAN[role])
+    return Track(instrument, role, program, within(humanize(notes, rng, ctx.genre.swing, timing=timing), ctx.length),
+                 pan=PAN[role])
 
 
 def reachable(notes: list[Note], lowest: int | None) -> list[Note]:

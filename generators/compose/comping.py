@@ -6,7 +6,9 @@ import random
 from generators.piece import ChordSpan, Note
 from generators.theory import Chord
 
-Hit = tuple[float, float, tuple[int, ...], int]  # onset in span, length, voice indices (empty = all), velocity
+Voices = tuple[int | str, ...]
+"""Indices into the voicing (empty: all of it), or ("power",) for a power chord."""
+Hit = tuple[float, float, Voices, int]  # onset in span, length, voices, velocity
 
 
 def voicing(chord: Chord, previous: tuple[int, ...] | None, centre: int = 62) -> tuple[int, ...]:
@@ -28,54 +30,54 @@ def voicing(chord: Chord, previous: tuple[int, ...] | None, centre: int = 62) ->
     return min(candidates, key=lambda v: abs(sum(v) / len(v) - mean) + 0.1 * (v[-1] - v[0]))
 
 
-def _each_beat(span: float, step: float, length: float, vel: int, voices=()) -> list[Hit]:
+def _each_beat(span: float, step: float, length: float, vel: int, voices: Voices = ()) -> list[Hit]:
     return [(i * step, length, voices, vel) for i in range(int(round(span / step)))]
 
 
-def block(span, rng):
+def block(span: float, rng: random.Random) -> list[Hit]:
     return [(0.0, span, (), 70)]
 
 
-def sustain(span, rng):
+def sustain(span: float, rng: random.Random) -> list[Hit]:
     return [(0.0, span, (), 64)]
 
 
-def pulse(span, rng):
+def pulse(span: float, rng: random.Random) -> list[Hit]:
     return _each_beat(span, 1.0, 0.9, 68)
 
 
-def stab(span, rng):
+def stab(span: float, rng: random.Random) -> list[Hit]:
     choices = ([(0.0, 0.6), (1.5, 0.4), (3.0, 0.4)], [(0.5, 0.4), (2.0, 0.9)], [(0.0, 1.4), (2.5, 0.4), (3.5, 0.4)])
     return [(t, d, (), 72) for t, d in rng.choice(choices) if t < span]
 
 
-def skank(span, rng):
+def skank(span: float, rng: random.Random) -> list[Hit]:
     return [(t + 1.0, 0.3, (), 74) for t in range(0, int(span), 2)]
 
 
-def power(span, rng):
+def power(span: float, rng: random.Random) -> list[Hit]:
     return _each_beat(span, 0.5, 0.45, 84, voices=("power",))
 
 
-def strum(span, rng):
+def strum(span: float, rng: random.Random) -> list[Hit]:
     return [(t, d, (), v) for t, d, v in ((0, 1, 78), (1, 0.5, 62), (1.5, 0.5, 66), (2, 1, 74), (3, 0.5, 62),
                                          (3.5, 0.5, 66)) if t < span]
 
 
-def arpeggio(span, rng):
+def arpeggio(span: float, rng: random.Random) -> list[Hit]:
     return [(i * 0.5, 0.5, (i % 4 if i % 4 < 3 else 1,), 64) for i in range(int(span * 2))]
 
 
-def alberti(span, rng):
+def alberti(span: float, rng: random.Random) -> list[Hit]:
     order = (0, 2, 1, 2)
     return [(i * 0.5, 0.5, (order[i % 4],), 58) for i in range(int(span * 2))]
 
 
-def shuffle(span, rng):
+def shuffle(span: float, rng: random.Random) -> list[Hit]:
     return [(b + off, 0.3, (), 66 if off else 72) for b in range(int(span)) for off in (0.0, 2 / 3)]
 
 
-def montuno(span, rng):
+def montuno(span: float, rng: random.Random) -> list[Hit]:
     return [(t, 0.4, (), 70) for t in (0.0, 0.75, 1.5, 2.5, 3.0) if t < span]
 
 
@@ -83,12 +85,12 @@ PATTERNS = {f.__name__: f for f in (block, sustain, pulse, stab, skank, power, s
                                      montuno)}
 
 
-def _pitches(voiced: tuple[int, ...], chord: Chord, voices: tuple, third: bool = False) -> tuple[int, ...]:
+def _pitches(voiced: tuple[int, ...], chord: Chord, voices: Voices, third: bool = False) -> tuple[int, ...]:
     if voices == ("power",):
         return power_voicing(chord, third)
     if not voices:
         return voiced
-    return tuple(voiced[i % len(voiced)] for i in voices)
+    return tuple(voiced[int(i) % len(voiced)] for i in voices)
 
 
 def power_voicing(chord: Chord, third: bool) -> tuple[int, ...]:

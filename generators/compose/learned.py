@@ -15,7 +15,7 @@ import numpy as np
 
 from generators.compose.melody import chord_at
 from generators.learn import tokens
-from generators.learn.runtime import Melody
+from generators.learn.runtime import Melody, Step
 from generators.piece import ChordSpan, Note, Section
 from generators.theory import Key
 
@@ -119,7 +119,7 @@ class Writer:
 
     # --- the network -----------------------------------------------------------------------------------------
 
-    def _step(self, tick: int):
+    def _step(self, tick: int) -> Step:
         if self.state.length >= self.model.context - 1:
             self._refill()
         return self.model.step(self.state, *self.pending, tick % self.bar)
@@ -156,7 +156,7 @@ class Writer:
 
     def _pitch_logits(self, logits: np.ndarray, tick: int, cadence: tuple[int, ...] | None) -> np.ndarray:
         strong = tick % self.bar in self.strong
-        z = logits + self.base_bias
+        z: np.ndarray = logits + self.base_bias
         if self.shape.lively and self.pending[0] < tokens.PITCHES and self.pending[0] != tokens.REST:
             z[self.pending[0]] += LIVELY_REPEAT
         z[self._mask(self.chord_pcs(tick))] += STRONG_BIAS if strong else CHORD_BIAS
@@ -192,7 +192,7 @@ class Writer:
             tick += tokens.DURATIONS[d]
         return out
 
-    def phrase(self, start: int, end: int, cadence: tuple[int, ...], given=(),
+    def phrase(self, start: int, end: int, cadence: tuple[int, ...] | None, given: Phrase | tuple[()] = (),
                closing: bool = False) -> list[tuple[int, int, int]]:
         """(tick, pitch id, duration id) from `start` to `end`: the `given` notes first (fed, not sampled), then
         sampled ones; the first note from a strong beat of the last bar on (the downbeat or the bar's last strong
@@ -301,16 +301,17 @@ def _section(w: Writer, section: Section, memory: dict[str, list[tuple[Phrase, i
 def melody_part(model: Melody, key: Key, meter: str, chords: tuple[ChordSpan, ...], sections: tuple[Section, ...],
                 shape: Shape, rng: random.Random) -> list[Note]:
     w = Writer(model, key, meter, chords, shape, rng)
-    memory: dict = {}
+    memory: dict[str, list[tuple[Phrase, int, int]]] = {}
     sung = [s for s in sections if s.label not in SKIPPED] or list(sections)
     out = []
     for s in sung:
         for t, p, d in _section(w, s, memory, final=s is sung[-1]):
-            if p == tokens.REST:
+            pitch = tokens.pitch_of(p)
+            if pitch is None:  # a rest
                 continue
             ticks = tokens.DURATIONS[d]
             strong = t % w.bar in w.strong
             vel = shape.velocity + (8 if strong else 0) + rng.randint(-4, 4)
-            out.append(Note(w.base + tokens.pitch_of(p), t / tokens.TICKS, ticks / tokens.TICKS * 0.95,
+            out.append(Note(w.base + pitch, t / tokens.TICKS, ticks / tokens.TICKS * 0.95,
                             max(1, min(127, vel))))
     return out

@@ -80,7 +80,8 @@ def melody_part(key: Key, chords: tuple[ChordSpan, ...], sections: tuple[Section
     return notes
 
 
-def _cadence_note(bar_start, bar_beats, chords, starts, scale, centre) -> list[Note]:
+def _cadence_note(bar_start: float, bar_beats: float, chords: tuple[ChordSpan, ...], starts: list[float],
+                  scale: list[int], centre: float) -> list[Note]:
     """A held chord tone for most of the bar, then a breathing rest."""
     pcs = chord_at(chords, starts, bar_start).chord.pitch_classes()
     pool = [p for p in scale if p % 12 in pcs] or scale

@@ -81,6 +81,11 @@ def song_form(bars: int) -> tuple[tuple[str, int], ...]:
     return tuple(form)
 
 
+def _meter(signature: str) -> tuple[int, int]:
+    beats, unit = (int(x) for x in signature.split("/"))
+    return beats, unit
+
+
 def make_plan(request: Request) -> Plan:
     seed = request.seed if request.seed is not None else random.SystemRandom().randrange(1 << 31)
     rng = random.Random(seed)
@@ -88,7 +93,7 @@ def make_plan(request: Request) -> Plan:
     mood = styles.moods()[request.mood or rng.choice(styles.MOODS)]
     key = Key.parse(request.key) if request.key else choose_key(rng, genre, mood)
     tempo = float(request.tempo_bpm) if request.tempo_bpm else choose_tempo(rng, genre, mood)
-    meter = tuple(int(x) for x in request.time_signature.split("/")) if request.time_signature else genre.meter
+    meter = _meter(request.time_signature) if request.time_signature else genre.meter
     duration = request.duration_s or DEFAULT_DURATION_S
     length_beats = duration * tempo / 60.0
     bar_beats = meter[0] * 4 / meter[1]

@@ -21,6 +21,7 @@ import sys
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -60,14 +61,14 @@ MODE_FAMILY = {"major": "major", "ionian": "major", "mixolydian": "major", "lydi
                "minor": "minor", "aeolian": "minor", "dorian": "minor", "phrygian": "minor"}
 
 
-def _written_key(part):
+def _written_key(part: Any) -> Any:
     from music21 import key as m21key
 
     found = next(iter(part.recurse().getElementsByClass(m21key.Key)), None)
     return found if found is not None and found.mode in MODE_FAMILY else None
 
 
-def _key_of(part, final_pc: int, pcs: list[int], folk: bool) -> tuple[int, str]:
+def _key_of(part: Any, final_pc: int, pcs: list[int], folk: bool) -> tuple[int, str]:
     """Tonic and mode family. A chorale's written key is its key. Folk tunes end on their tonic, and their written
     key may name the relative key, so the tonic is the written one or its relative when the last note is either,
     else music21's Krumhansl-Schmuckler estimate; the mode family is then the one whose third the tune sounds
@@ -85,14 +86,14 @@ def _key_of(part, final_pc: int, pcs: list[int], folk: bool) -> tuple[int, str]:
     return tonic, "minor" if minor > major else "major"
 
 
-def _meter_of(part) -> str | None:
+def _meter_of(part: Any) -> str | None:
     from music21 import meter
 
     found = {ts.ratioString for ts in part.recurse().getElementsByClass(meter.TimeSignature)}
     return found.pop() if len(found) == 1 and next(iter(found)) in tokens.METERS else None
 
 
-def _events(part) -> list[tuple[Fraction, Fraction, int | None]]:
+def _events(part: Any) -> list[tuple[Fraction, Fraction, int | None]]:
     """(onset, length, MIDI pitch or None) in quarters from the first measure's start, graces dropped, chords by
     their top note."""
     out = []
@@ -110,7 +111,7 @@ def _on_grid(x: Fraction) -> int | None:
     return int(ticks) if ticks.denominator == 1 else None
 
 
-def to_tune(part, tonic_pc: int, mode: str, meter: str) -> Tune | None:
+def to_tune(part: Any, tonic_pc: int, mode: str, meter: str) -> Tune | None:
     """The part (ties already merged) as a Tune in the given key and meter, or None when it does not fit."""
     events = _events(part)
     measures = list(part.getElementsByClass("Measure"))
@@ -145,7 +146,7 @@ def to_tune(part, tonic_pc: int, mode: str, meter: str) -> Tune | None:
     return None
 
 
-def tune_of(score, folk: bool) -> Tune | None:
+def tune_of(score: Any, folk: bool) -> Tune | None:
     """The melody of a score: the first part (the soprano of a chorale, the only line of a folk tune)."""
     parts = list(score.parts) if hasattr(score, "parts") and len(score.parts) else [score]
     part = parts[0]
@@ -193,7 +194,7 @@ def fingerprint(tune: Tune) -> str:
 
 # --- build, save, load ----------------------------------------------------------------------------------------
 
-def build(workers: int = 2, files: list[Path] | None = None) -> tuple[list[Entry], dict]:
+def build(workers: int = 2, files: list[Path] | None = None) -> tuple[list[Entry], dict[str, Any]]:
     """Every source of COLLECTIONS (or only `files`) parsed, deduplicated and split."""
     from multiprocessing import Pool
 
@@ -224,7 +225,7 @@ def build(workers: int = 2, files: list[Path] | None = None) -> tuple[list[Entry
     return entries, stats
 
 
-def save(entries: list[Entry], stats: dict, path: Path) -> None:
+def save(entries: list[Entry], stats: dict[str, Any], path: Path) -> None:
     encoded = [tokens.encode(e.tune) for e in entries]
     lengths = np.array([len(x[3]) for x in encoded], dtype=np.int32)
     atomic_write(path, lambda tmp: np.savez_compressed(
@@ -247,7 +248,7 @@ class Corpus:
     pickup: np.ndarray
     pitches: tuple[np.ndarray, ...]
     durations: tuple[np.ndarray, ...]
-    stats: dict
+    stats: dict[str, Any]
 
     def indices(self, split: str) -> list[int]:
         return [i for i, s in enumerate(self.split) if SPLITS[s] == split]

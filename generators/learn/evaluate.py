@@ -23,6 +23,7 @@ import statistics
 import sys
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,6 +31,9 @@ from generators import styles
 from generators.learn import corpus as corpus_mod
 from generators.learn import tokens
 from generators.theory import MODES
+
+if TYPE_CHECKING:
+    from generators.learn.runtime import Melody
 
 MAESTRO_METERS = ("4/4", "3/4", "6/8")
 
@@ -49,7 +53,7 @@ class Line:
 
 # --- likelihood -----------------------------------------------------------------------------------------------
 
-def network_bits(model, c: corpus_mod.Corpus, idx: list[int]) -> tuple[float, float]:
+def network_bits(model: Melody, c: corpus_mod.Corpus, idx: list[int]) -> tuple[float, float]:
     from generators.compose.learned import START
 
     tp = td = n = 0.0
@@ -69,14 +73,15 @@ def network_bits(model, c: corpus_mod.Corpus, idx: list[int]) -> tuple[float, fl
 
 def _log2_softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max()
-    return (z - np.log(np.exp(z).sum())) / math.log(2)
+    out: np.ndarray = (z - np.log(np.exp(z).sum())) / math.log(2)
+    return out
 
 
 def baseline_bits(c: corpus_mod.Corpus, train: list[int], test: list[int], order: int,
                   context: int) -> tuple[float, float]:
     from generators.learn.ngram import KneserNey
 
-    def streams(idx, field):
+    def streams(idx: list[int], field: str) -> list[tuple[tuple[int, int], list[int]]]:
         data = c.pitches if field == "pitch" else c.durations
         return [((int(c.mode[i]), int(c.meter[i])), data[i][:context].tolist()) for i in idx]
     out = []
@@ -87,10 +92,10 @@ def baseline_bits(c: corpus_mod.Corpus, train: list[int], test: list[int], order
     return out[0], out[1]
 
 
-def likelihood(c: corpus_mod.Corpus, model) -> dict:
+def likelihood(c: corpus_mod.Corpus, model: Melody) -> dict[str, Any]:
     train, valid, test = (c.indices(s) for s in corpus_mod.SPLITS)
     orders = {o: sum(baseline_bits(c, train, valid, o, model.context)) for o in (3, 4, 5)}
-    order = min(orders, key=orders.get)
+    order = min(orders, key=lambda o: orders[o])
     bp, bd = baseline_bits(c, train, test, order, model.context)
     mp, md = network_bits(model, c, test)
     return {"melody_nll_bits": round(mp + md, 4), "melody_nll_pitch_bits": round(mp, 4),
@@ -203,14 +208,14 @@ def _strong(line: Line, onset: int) -> bool:
     return onset % line.bar == 0 or (line.bar in (96, 48) and onset % line.bar == line.bar // 2)
 
 
-def stats(lines: list[Line], reference: list[Line] | None = None) -> dict:
+def stats(lines: list[Line], reference: list[Line] | None = None) -> dict[str, Any]:
     in_scale = np.mean([np.mean([p % 12 in MODES[x.mode] for p in x.pitches]) for x in lines])
     strong = [(x, i, o) for x in lines for i, o in enumerate(x.onsets) if _strong(x, o)]
     fitted = np.mean([x.pitches[i] % 12 in _bar_triad(x, o // x.bar) for x, i, o in strong])
     own = [x.pitches[i] % 12 in x.chords[i] for x, i, o in strong if x.chords]
     repeated = []
     for x in lines:
-        bars: dict[int, list] = {}
+        bars: dict[int, list[Any]] = {}
         for o, p in zip(x.onsets, x.pitches):
             bars.setdefault(o // x.bar, []).append((o % x.bar, p))
         seen, hits = set(), 0
@@ -230,15 +235,16 @@ def stats(lines: list[Line], reference: list[Line] | None = None) -> dict:
 
 
 def _intervals(lines: list[Line]) -> np.ndarray:
-    h = sum(np.bincount(np.clip(np.diff(x.pitches), -12, 12) + 12, minlength=25) for x in lines) + 1.0
-    return h / h.sum()
+    h = np.sum([np.bincount(np.clip(np.diff(x.pitches), -12, 12) + 12, minlength=25) for x in lines], axis=0) + 1.0
+    out: np.ndarray = h / h.sum()
+    return out
 
 
 def _kl(p: np.ndarray, q: np.ndarray) -> float:
     return float(np.sum(p * np.log(p / q)))
 
 
-def melody_ms(runs: int) -> dict:
+def melody_ms(runs: int) -> dict[str, Any]:
     from generators.compose import Context, melody_notes
     from generators.compose.plan import Request, make_plan
 
@@ -253,7 +259,7 @@ def melody_ms(runs: int) -> dict:
     return {"median": round(statistics.median(s), 2), "p95": round(s[min(len(s) - 1, int(0.95 * len(s)))], 2)}
 
 
-def run(quick: bool = False, c: corpus_mod.Corpus | None = None) -> dict:
+def run(quick: bool = False, c: corpus_mod.Corpus | None = None) -> dict[str, Any]:
     """Every figure above on the token cache (built first if missing), or on the corpus given."""
     from generators.learn import runtime
 

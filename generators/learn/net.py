@@ -8,6 +8,7 @@ is scored in bits on its own."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import torch
 from torch import nn
@@ -25,7 +26,7 @@ class Config:
     """Notes the model sees at once."""
     dropout: float = 0.1
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -46,7 +47,8 @@ class Block(nn.Module):
         q, k, v = (y.view(b, t, self.heads, w // self.heads).transpose(1, 2) for y in (q, k, v))
         a = F.scaled_dot_product_attention(q, k, v, is_causal=True, dropout_p=self.drop.p if self.training else 0)
         x = x + self.drop(self.out(a.transpose(1, 2).reshape(b, t, w)))
-        return x + self.drop(self.down(F.gelu(self.up(self.ln2(x)), approximate="tanh")))
+        out: torch.Tensor = x + self.drop(self.down(F.gelu(self.up(self.ln2(x)), approximate="tanh")))
+        return out
 
 
 class MelodyNet(nn.Module):
@@ -68,7 +70,9 @@ class MelodyNet(nn.Module):
         self.duration_out = nn.Linear(w, len(tokens.DURATIONS))
         self.drop = nn.Dropout(c.dropout)
 
-    def forward(self, prev_pitch, prev_duration, position, mode, meter, source, pitch):
+    def forward(self, prev_pitch: torch.Tensor, prev_duration: torch.Tensor, position: torch.Tensor,
+                mode: torch.Tensor, meter: torch.Tensor, source: torch.Tensor,
+                pitch: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """All (batch, time) long tensors but mode, meter and source (batch,); `pitch` is note t's pitch (teacher
         forcing).
         Returns pitch logits and duration logits, (batch, time, vocab) each."""

@@ -17,13 +17,13 @@ class KneserNey:
 
     def __init__(self, order: int, vocabulary: int):
         self.order, self.vocabulary = order, vocabulary
-        self.counts: list[dict[tuple, Counter]] = [defaultdict(Counter) for _ in range(order)]
+        self.counts: list[dict[tuple[Symbol, ...], Counter[Symbol]]] = [defaultdict(Counter) for _ in range(order)]
         self.discount = [0.75] * order
 
     def fit(self, sequences: Sequence[tuple[Symbol, Sequence[Symbol]]]) -> "KneserNey":
         """sequences: (start symbol, symbols) pairs."""
         top = self.order - 1
-        grams: set[tuple] = set()
+        grams: set[tuple[Symbol, ...]] = set()
         for start, seq in sequences:
             padded = [start] * top + list(seq)
             for i in range(top, len(padded)):
@@ -31,7 +31,7 @@ class KneserNey:
                 self.counts[top][gram[:-1]][gram[-1]] += 1
                 grams.add(gram)
         for n in range(top, 0, -1):  # continuation counts of order n from the distinct grams of order n+1
-            lower: set[tuple] = set()
+            lower: set[tuple[Symbol, ...]] = set()
             for gram in grams:
                 self.counts[n - 1][gram[1:-1]][gram[-1]] += 1
                 lower.add(gram[1:])
@@ -42,7 +42,7 @@ class KneserNey:
             self.discount[n] = n1 / (n1 + 2 * n2) if n1 and n2 else 0.75
         return self
 
-    def prob(self, history: tuple, w: Symbol) -> float:
+    def prob(self, history: tuple[Symbol, ...], w: Symbol) -> float:
         p = 1.0 / self.vocabulary
         for n in range(self.order):
             h = history[len(history) - n:] if n else ()

@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -23,7 +24,7 @@ class WeightsError(Exception):
     """The melody weights are missing, damaged or of another vocabulary."""
 
 
-def vocabulary() -> dict:
+def vocabulary() -> dict[str, Any]:
     return {"low": tokens.LOW, "high": tokens.HIGH, "ticks": tokens.TICKS, "durations": list(tokens.DURATIONS),
             "modes": list(tokens.MODES), "meters": list(tokens.METERS), "sources": list(tokens.SOURCES)}
 
@@ -34,12 +35,13 @@ def sha256(path: Path) -> str:
 
 def _layer_norm(x: np.ndarray, g: np.ndarray, b: np.ndarray) -> np.ndarray:
     d = x - x.mean()
-    return d * (g / np.sqrt(d.dot(d) / d.size + 1e-5)) + b
+    out: np.ndarray = d * (g / np.sqrt(d.dot(d) / d.size + 1e-5)) + b
+    return out
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
     """GELU, tanh form (as the network was trained)."""
-    inner = x * x
+    inner: np.ndarray = x * x
     inner *= 0.044715
     inner += 1.0
     inner *= x
@@ -61,7 +63,7 @@ class Step:
 class Melody:
     """A loaded network. `start()` gives a fresh state; `step()` feeds note t-1 and the position of note t."""
 
-    def __init__(self, weights: dict[str, np.ndarray], config: dict):
+    def __init__(self, weights: dict[str, np.ndarray], config: dict[str, Any]):
         self.w = {k: v.astype(np.float32) for k, v in weights.items()}
         self.layers, self.heads, self.context = config["layers"], config["heads"], config["context"]
         self.width = config["width"]
@@ -117,7 +119,9 @@ class Melody:
 
     def duration_logits(self, step: Step, pitch: int) -> np.ndarray:
         w = self.w
-        return (step.hidden + w["chosen_pitch.weight"][pitch]) @ w["duration_out.weight"] + w["duration_out.bias"]
+        logits: np.ndarray = (step.hidden + w["chosen_pitch.weight"][pitch]) @ w["duration_out.weight"] \
+            + w["duration_out.bias"]
+        return logits
 
 
 @dataclass

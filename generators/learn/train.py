@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -25,8 +26,16 @@ from generators.atomic import atomic_write, write_text
 from generators.learn import corpus as corpus_mod
 from generators.learn import runtime, tokens
 
+if TYPE_CHECKING:
+    import torch
 
-def sequences(c: corpus_mod.Corpus, split: str) -> list[dict]:
+    from generators.learn.net import MelodyNet
+
+Seq = dict[str, Any]
+"""A tune as the network reads it: arrays of inputs and targets, and its mode, meter and source."""
+
+
+def sequences(c: corpus_mod.Corpus, split: str) -> list[Seq]:
     out = []
     for i in c.indices(split):
         p, d = c.pitches[i].astype(np.int64), c.durations[i].astype(np.int64)
@@ -38,7 +47,7 @@ def sequences(c: corpus_mod.Corpus, split: str) -> list[dict]:
     return out
 
 
-def window(seq: dict, start: int, length: int, start_pitch: int, start_duration: int) -> dict:
+def window(seq: Seq, start: int, length: int, start_pitch: int, start_duration: int) -> Seq:
     p, d = seq["pitch"], seq["duration"]
     prev_p = np.concatenate([[start_pitch], p[:-1]])
     prev_d = np.concatenate([[start_duration], d[:-1]])
@@ -61,12 +70,12 @@ def batches(lengths: list[int], size: int, rng: random.Random) -> list[list[int]
     return out
 
 
-def batch(windows: list[dict]):
+def batch(windows: list[Seq]) -> tuple[torch.Tensor, ...]:
     import torch
 
     t = max(len(w["pitch"]) for w in windows)
 
-    def pad(key: str, fill: int):
+    def pad(key: str, fill: int) -> torch.Tensor:
         return torch.tensor(np.stack([np.pad(w[key], (0, t - len(w[key])), constant_values=fill) for w in windows]))
     return (pad("prev_pitch", 0), pad("prev_duration", 0), pad("position", 0),
             torch.tensor([w["mode"] for w in windows]), torch.tensor([w["meter"] for w in windows]),
@@ -74,7 +83,7 @@ def batch(windows: list[dict]):
             pad("pitch", 0), pad("pitch", -100), pad("duration", -100))
 
 
-def losses(model, windows: list[dict]):
+def losses(model: MelodyNet, windows: list[Seq]) -> tuple[torch.Tensor, torch.Tensor, int]:
     """Summed pitch and duration cross-entropy (nats) and the number of notes."""
     import torch.nn.functional as F
 
@@ -85,7 +94,7 @@ def losses(model, windows: list[dict]):
     return lp, ld, int((pitch != -100).sum())
 
 
-def evaluate_bits(model, seqs: list[dict], context: int) -> tuple[float, float]:
+def evaluate_bits(model: MelodyNet, seqs: list[Seq], context: int) -> tuple[float, float]:
     """Bits per note (pitch, duration), each note predicted with the whole tune before it when it fits in the
     context, else with at least half a context (windows overlap by half)."""
     import torch
@@ -125,7 +134,7 @@ def commit() -> str:
         return "unknown"
 
 
-def export(model, out: Path, meta: dict) -> None:
+def export(model: MelodyNet, out: Path, meta: dict[str, Any]) -> None:
     state = {k: v.detach().numpy().astype(np.float16) for k, v in model.state_dict().items()}
     atomic_write(out, lambda tmp: np.savez_compressed(tmp, **state))
     meta = {**meta, "sha256": runtime.sha256(out), "bytes": out.stat().st_size}
@@ -164,7 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     total = steps_per_epoch * args.epochs
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / 300) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / total))))
-    began, best, history = time.time(), (float("inf"), None, 0), []
+    began, history = time.time(), []
+    best: tuple[float, dict[str, Any], int] = (float("inf"), {}, 0)  # bits/note, weights, epoch
     rng = random.Random(args.seed)
     for epoch in range(1, args.epochs + 1):
         for group in batches([len(s["pitch"]) for s in train], args.batch, rng):
@@ -175,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
                 ws.append(window(s, start, config.context, START_PITCH, START_DURATION))
             lp, ld, n = losses(model, ws)
             opt.zero_grad()
-            ((lp + ld) / n).backward()
+            ((lp + ld) / n).backward()  # type: ignore[no-untyped-call]  # torch's, unannotated
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             sched.step()
