@@ -49,6 +49,30 @@ def ask(tmp_path):
     return turn
 
 
+@pytest.fixture
+def converse(tmp_path):
+    """The same turns in this process, as the live session takes them (one Session, the real classifier, no
+    speaker): the dict `ask --json` prints, without a subprocess per turn."""
+    from assistant import dialogue
+    from assistant.commands.common import understander
+    from assistant.config import load
+    from assistant.session import Session
+    from assistant.store import Store
+
+    session = Session(Store(tmp_path / "session"), load())
+    understand = understander()
+
+    def turn(text: str) -> dict:
+        intent = understand(text)
+        with session.store.turn():
+            reply = dialogue.handle(intent, session, text)
+        current = session.current()
+        return {"intent": intent.name, "slots": intent.slots.to_json(), "reply": reply.text,
+                "piece": current.to_json() if current else None}
+    turn.session = session.store.root
+    return turn
+
+
 @pytest.fixture(scope="session")
 def pulse(tmp_path_factory):
     if not Pulse.available():

@@ -13,6 +13,45 @@ import time
 from pathlib import Path
 
 
+class Recording:
+    """A capture in progress. Its waits count captured audio, not wall time, so they hold on a loaded machine."""
+
+    HEADER = 44
+
+    def __init__(self, proc: subprocess.Popen, path: Path):
+        self.proc, self.path = proc, path
+        self._bytes_per_s = 0
+
+    def captured_s(self) -> float:
+        """Seconds of audio in the file so far."""
+        size = self.path.stat().st_size if self.path.exists() else 0
+        if not self._bytes_per_s and size >= self.HEADER:
+            head = self.path.read_bytes()[:self.HEADER]
+            channels, rate = int.from_bytes(head[22:24], "little"), int.from_bytes(head[24:28], "little")
+            self._bytes_per_s = channels * rate * int.from_bytes(head[34:36], "little") // 8
+        return max(0, size - self.HEADER) / self._bytes_per_s if self._bytes_per_s else 0.0
+
+    def wait_more(self, seconds: float, timeout: float = 60) -> None:
+        """Until `seconds` more of audio have been captured."""
+        target, deadline = self.captured_s() + seconds, time.monotonic() + timeout
+        while self.captured_s() < target:
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise TimeoutError(f"the capture stopped short of {target:.1f} s ({self.captured_s():.1f} s)")
+            time.sleep(0.02)
+
+    def started(self) -> Recording:
+        self.wait_more(0.1)
+        return self
+
+    def stop(self, tail_s: float = 0.3) -> None:
+        """After `tail_s` more of audio (what was last played reaches the monitor), end the capture."""
+        try:
+            self.wait_more(tail_s)
+        finally:
+            self.proc.terminate()
+            self.proc.wait()
+
+
 class Pulse:
     def __init__(self, runtime: Path):
         self.runtime = runtime
@@ -44,10 +83,11 @@ class Pulse:
                                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         return self
 
-    def record_speaker(self, path: Path) -> subprocess.Popen:
-        """Start capturing what is played to the virtual speaker; stop with .terminate()."""
-        return subprocess.Popen(["parecord", "--latency-msec=50", "-d", "speaker.monitor", "--file-format=wav",
+    def record_speaker(self, path: Path) -> Recording:
+        """Capture what is played to the virtual speaker into a WAV file; returns once the capture is running."""
+        proc = subprocess.Popen(["parecord", "--latency-msec=50", "-d", "speaker.monitor", "--file-format=wav",
                                  str(path)], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return Recording(proc, path).started()
 
     def speak_into_mic(self, wav: Path) -> subprocess.Popen:
         return subprocess.Popen(["paplay", "--device=micfeed", str(wav)], env=self.env)

@@ -21,11 +21,8 @@ def test_ask_plays_through_the_speaker(pulse, maestro, tmp_path):
     assert maestro("ask", "make a happy pop song for ten seconds", "--no-play", "--session", session).returncode == 0
     capture = tmp_path / "cap.wav"
     rec = pulse.record_speaker(capture)
-    time.sleep(0.5)
     done = maestro("ask", "play it", "--session", session, env=pulse.env)
-    time.sleep(0.3)
-    rec.terminate()
-    rec.wait()
+    rec.stop()
     assert done.returncode == 0, done.stderr
     audio, rate = soundfile.read(str(capture))
     blocks = audio[: len(audio) // 4410 * 4410].reshape(-1, 4410, audio.shape[1])
@@ -132,12 +129,9 @@ def test_without_a_microphone_the_session_is_typed(tmp_path):
 def test_replies_are_spoken_and_understandable(pulse, tmp_path):
     capture = tmp_path / "voice.wav"
     rec = pulse.record_speaker(capture)
-    time.sleep(0.5)
     done = subprocess.run([sys.executable, "-m", "assistant", "--text", "--session", str(tmp_path / "s")], cwd=ROOT,
                           env=pulse.env, input="what can you do\n", capture_output=True, text=True, timeout=300)
-    time.sleep(0.3)
-    rec.terminate()
-    rec.wait()
+    rec.stop()
     assert done.returncode == 0, done.stderr
     from assistant.asr import Recognizer, load_backend
     from assistant.audio.files import read_speech
@@ -149,12 +143,10 @@ def test_replies_are_spoken_and_understandable(pulse, tmp_path):
 def test_quiet_means_no_voice(pulse, tmp_path):
     capture = tmp_path / "quiet.wav"
     rec = pulse.record_speaker(capture)
-    time.sleep(0.5)
     done = subprocess.run([sys.executable, "-m", "assistant", "--text", "--quiet", "--session", str(tmp_path / "s")],
                           cwd=ROOT, env=pulse.env, input="what can you do\n", capture_output=True, text=True,
                           timeout=300)
-    rec.terminate()
-    rec.wait()
+    rec.stop()
     assert done.returncode == 0
     audio, _ = soundfile.read(str(capture))
     assert np.abs(audio).max() < 0.01
@@ -178,11 +170,8 @@ def test_the_users_own_files_play_by_path_and_by_name(pulse, maestro, tmp_path):
     for request in (f"play {ogg}", "play rainy day"):
         capture = tmp_path / "cap.wav"
         rec = pulse.record_speaker(capture)
-        time.sleep(0.5)
         done = maestro("ask", request, "--session", str(session), env=pulse.env)
-        time.sleep(0.3)
-        rec.terminate()
-        rec.wait()
+        rec.stop()
         assert done.returncode == 0 and done.stdout.startswith("Playing"), (request, done.stdout, done.stderr)
         assert 3.5 <= _heard_seconds(capture) <= 4.5, request
 

@@ -1,11 +1,13 @@
-"""Issue 15's examples replayed through `maestro ask` on one session: each is understood, does what a musician
-expects, and `undo` then returns exactly the version before it."""
+"""Issue 15's examples replayed in one session, as the live session takes them (tests/conftest.py `converse`; the
+same turns through `maestro ask` subprocesses cost two minutes more, and test_conversation covers that path): each is
+understood, does what a musician expects, and `undo` then returns exactly the version before it."""
 import pytest
 
 pytestmark = pytest.mark.slow
 
 
-def test_every_example_and_undo_after_each(ask):
+def test_every_example_and_undo_after_each(converse):
+    ask = converse
     base = ask("make a happy pop song in e flat major at 128 bpm for ninety seconds")["piece"]
     assert (base["key"], base["tempo_bpm"], base["duration_s"]) == ("Eb major", 128, 90)
 

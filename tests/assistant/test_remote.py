@@ -54,7 +54,6 @@ def test_pause_resume_volume_and_stop_from_other_processes(pulse, maestro, tmp_p
     assert maestro("ask", "make a happy pop song for one minute", "--no-play", "--session", session).returncode == 0
     capture = tmp_path / "cap.wav"
     rec = pulse.record_speaker(capture)
-    time.sleep(0.5)
     player = subprocess.Popen([sys.executable, "-m", "assistant", "ask", "play it", "--json", "--session", session],
                               cwd=ROOT, env={**os.environ, **pulse.env}, stdout=subprocess.PIPE, text=True)
     try:
@@ -62,18 +61,16 @@ def test_pause_resume_volume_and_stop_from_other_processes(pulse, maestro, tmp_p
             if (tmp_path / "s" / "player.json").exists():
                 break
             time.sleep(0.05)
-        time.sleep(2)
+        rec.wait_more(2)  # two seconds of the music as it plays
         for said, reply in (("pause", "Paused."), ("resume", "Resuming."), ("volume 40", "Volume 40."),
                             ("stop", "Stopped.")):
             done = maestro("ask", said, "--session", session, env=pulse.env)
             assert done.returncode == 0 and done.stdout.strip() == reply, (said, done.stdout, done.stderr)
-            time.sleep(2)
+            rec.wait_more(2)  # two seconds in each state
         assert player.wait(timeout=30) == 0
     finally:
         player.kill()
-        time.sleep(0.3)
-        rec.terminate()
-        rec.wait()
+        rec.stop()
     piece = json.loads(player.stdout.read())["piece"]
     whole = soundfile.read(piece["audio_path"], dtype="float32")[0].mean(axis=1)
     heard = soundfile.read(str(capture), dtype="float32")[0].mean(axis=1)

@@ -83,8 +83,7 @@ def test_the_volume_survives_a_restart(pulse, tmp_path):
         app.quiet_for(5)
     finally:
         app.close()
-        rec.terminate()
-        rec.wait()
+        rec.stop()
     audio = Store(session).files(*Store(session).load().current).audio
     whole = soundfile.read(str(audio), dtype="float32")[0].mean(axis=1)
     heard = soundfile.read(str(capture), dtype="float32")[0].mean(axis=1)
