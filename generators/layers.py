@@ -42,20 +42,23 @@ def _octave(instrument: str) -> int:
     return 12 if instrument in HIGH else -12 if instrument in LOW else 0
 
 
-def _double(melody: Track, instrument: str) -> list[Note]:
+def _double(piece: Piece, melody: Track, instrument: str, rng: random.Random) -> tuple[Note, ...]:
+    """The tune in the instrument's octave, a little softer, with its own small timing."""
     shift = _octave(instrument)
-    return [dataclasses.replace(n, pitch=max(0, min(127, n.pitch + shift)), velocity=max(1, n.velocity - 10))
-            for n in melody.notes]
+    notes = [dataclasses.replace(n, pitch=max(0, min(127, n.pitch + shift)), velocity=max(1, n.velocity - 10))
+             for n in melody.notes]
+    return within(humanize(notes, rng, 0.0, timing=0.005), piece.length_beats)
 
 
-def _counter(piece: Piece, melody: Track | None, rng: random.Random) -> list[Note]:
+def _counter(piece: Piece, melody: Track | None, rng: random.Random) -> tuple[Note, ...]:
     """A slower line about a fifth under the tune; notes that would sound the tune's pitch at its onset move an
     octave down."""
     ctx = Context.of(piece)
     notes = melody_notes(ctx, rng, lively=0.5, register=-7)
     taken = {(round(n.start, 2), n.pitch) for n in (melody.notes if melody else ())}
     out = [dataclasses.replace(n, pitch=n.pitch - 12) if (round(n.start, 2), n.pitch) in taken else n for n in notes]
-    return [dataclasses.replace(n, velocity=max(1, n.velocity - 14)) for n in out]
+    softer = [dataclasses.replace(n, velocity=max(1, n.velocity - 14)) for n in out]
+    return within(humanize(softer, rng, piece.swing), piece.length_beats)
 
 
 def add(piece: Piece, instrument: str, seed: int) -> tuple[Piece, str]:
@@ -75,29 +78,23 @@ def add(piece: Piece, instrument: str, seed: int) -> tuple[Piece, str]:
         track = make_track("pad", instrument, Context.of(piece), rng)
         said = "holds the chords"
     elif what == "double" and melody is not None:
-        notes = within(humanize(_double(melody, instrument), rng, 0.0, timing=0.005), piece.length_beats)
-        track = Track(instrument, "double", program, notes, pan=PAN["melody"] - 24)
+        track = Track(instrument, "double", program, _double(piece, melody, instrument, rng), pan=PAN["melody"] - 24)
         where = {12: " an octave up", -12: " an octave down", 0: ""}[_octave(instrument)]
         said = f"doubles the melody{where}"
     else:
-        notes = within(humanize(_counter(piece, melody, rng), rng, styles.genres()[piece.genre].swing),
-                       piece.length_beats)
-        track = Track(instrument, "counter", program, notes, pan=PAN["melody"] - 32)
+        track = Track(instrument, "counter", program, _counter(piece, melody, rng), pan=PAN["melody"] - 32)
         said = "plays a countermelody"
     return piece.replace(tracks=piece.tracks + (track,)), said
 
 
 def rebuild(piece: Piece, layer: Track, seed: int) -> Track:
     """A layer written again for a recomposed piece (another length, meter or take): the same kind, instrument,
-    level and place."""
+    level and place, written as `add` writes it."""
     rng = random.Random(seed)
     melody = piece.track("melody")
     if layer.role == "double" and melody is not None:
-        shift = _octave(layer.name)
-        notes = [dataclasses.replace(n, pitch=max(0, min(127, n.pitch + shift))) for n in melody.notes]
-    elif layer.role == "counter":
-        notes = list(within(humanize(_counter(piece, melody, rng), rng, piece.swing), piece.length_beats))
-    else:
-        return dataclasses.replace(make_track(layer.role, layer.name, Context.of(piece), rng), gain=layer.gain,
-                                   pan=layer.pan)
-    return dataclasses.replace(layer, notes=tuple(notes))
+        return dataclasses.replace(layer, notes=_double(piece, melody, layer.name, rng))
+    if layer.role == "counter":
+        return dataclasses.replace(layer, notes=_counter(piece, melody, rng))
+    return dataclasses.replace(make_track(layer.role, layer.name, Context.of(piece), rng), gain=layer.gain,
+                               pan=layer.pan)

@@ -42,3 +42,14 @@ def test_the_track_limit_and_a_second_flute_are_refused_with_a_reason():
     assert len(piece.tracks) == layers.MAX_TRACKS
     with pytest.raises(layers.LayerError, match="the most I keep"):
         layers.add(piece, "trumpet", 1)
+
+
+@pytest.mark.parametrize("genre, instrument", [("pop", "flute"), ("ambient", "clarinet"), ("rock", "strings")])
+def test_a_rebuilt_layer_is_written_as_it_was_added(genre, instrument):
+    """A recomposed piece (a new take, another length) writes its layers again the way `add` wrote them: a
+    doubling stays softer than the tune, a countermelody keeps its level and swing."""
+    piece = compose(Request(genre=genre, mood="calm", seed=2, duration_s=30))
+    added = layers.add(piece, instrument, seed=5)[0].tracks[-1]
+    again = layers.rebuild(piece, added, seed=5)
+    assert (again.name, again.role, again.pan, again.program) == (added.name, added.role, added.pan, added.program)
+    assert again.notes == added.notes
