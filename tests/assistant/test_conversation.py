@@ -9,7 +9,9 @@ CONTRACT_PIECE_KEYS = {"id", "version", "title", "genre", "mood", "key", "tempo_
                        "instruments", "chords", "audio_path", "midi_path"}
 
 
-def test_a_whole_conversation(ask, tmp_path):
+def test_a_whole_conversation(ask, converse, tmp_path):
+    """Through `maestro ask` where the contract's JSON is checked, in process (the same session folder) for the
+    edits between, as a live session and `ask` share a session."""
     r = ask("make it faster")
     assert r["intent"] == "modify" and r["piece"] is None and "no piece yet" in r["reply"].lower()
 
@@ -21,36 +23,36 @@ def test_a_whole_conversation(ask, tmp_path):
     assert (p["key"], p["tempo_bpm"], p["version"], p["duration_s"]) == ("C major", 120, 1, 30)
     assert "drums" in p["instruments"]
 
-    p = ask("make it faster")["piece"]
+    p = converse("make it faster")["piece"]
     assert p["version"] == 2 and p["tempo_bpm"] > 120 and p["key"] == "C major"
 
-    p = ask("twice as fast")["piece"]
+    p = converse("twice as fast")["piece"]
     assert p["version"] == 3 and p["tempo_bpm"] == pytest.approx(2 * 138, abs=1)
 
-    p = ask("put it in d minor")["piece"]
+    p = converse("put it in d minor")["piece"]
     assert p["key"] == "D minor" and p["chords"][0] == "Dm", p["chords"]  # the tonic, respelled minor
     assert not {"D", "Dmaj7"} & set(p["chords"]), p["chords"]  # no major tonic left over
 
-    p = ask("swap the piano for a guitar")["piece"]
+    p = converse("swap the piano for a guitar")["piece"]
     assert "acoustic guitar" in p["instruments"] and "piano" not in p["instruments"]
 
-    p = ask("remove the drums")["piece"]
+    p = converse("remove the drums")["piece"]
     assert "drums" not in p["instruments"]
 
-    p = ask("add strings")["piece"]
+    p = converse("add strings")["piece"]
     assert "strings" in p["instruments"]
 
-    p = ask("make it forty five seconds long")["piece"]
+    p = converse("make it forty five seconds long")["piece"]
     assert p["duration_s"] == pytest.approx(45)
 
-    r = ask("what key is this in")
+    r = converse("what key is this in")
     assert r["intent"] == "analyze" and "D minor" in r["reply"]
 
-    before = ask("undo")["piece"]
+    before = converse("undo")["piece"]
     assert before["duration_s"] != pytest.approx(45)
-    assert ask("redo")["piece"]["duration_s"] == pytest.approx(45)
+    assert converse("redo")["piece"]["duration_s"] == pytest.approx(45)
 
-    p = ask("go back to the first version")["piece"]
+    p = converse("go back to the first version")["piece"]
     assert p["version"] == 1 and p["tempo_bpm"] == 120
 
     r = ask("save it as morning coffee")
