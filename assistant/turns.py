@@ -26,6 +26,16 @@ class Understanding:
         return intent
 
 
+def decide(session, intent: Intent, text: str):
+    """The turn's decision (assistant.dialogue) under the session folder's lock, on the state as stored: another
+    process (`maestro ask`) may have taken a turn since."""
+    from assistant import dialogue
+
+    with session.store.turn():
+        session.reload()
+        return dialogue.handle(intent, session, text)
+
+
 class TurnRunner:
     def __init__(self, session, understand: Callable[[str], Intent], ui, port, voice=None):
         self.session = session
@@ -42,16 +52,13 @@ class TurnRunner:
     def turn(self, text: str) -> None:
         """Understand, decide under the turn locks (this process's and the session folder's), then answer. A turn
         that fails says so in one line; what is saved stays."""
-        from assistant import dialogue
-
         self.port.check_output()
         self.ui.busy("thinking")
         try:
             intent = self.understand(text)
             self.ui.understood(intent)
-            with self._lock, self.session.store.turn():
-                self.session.reload()
-                reply = dialogue.handle(intent, self.session, text)
+            with self._lock:
+                reply = decide(self.session, intent, text)
         except Exception as exc:  # noqa: BLE001 - one failed turn must not end the session; what is saved stays
             if os.environ.get("MAESTRO_DEBUG"):
                 raise

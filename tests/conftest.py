@@ -54,20 +54,18 @@ def converse(tmp_path):
     """The same turns in this process, as the live session takes them (one Session, the real classifier, no
     speaker): the dict `ask --json` prints, without a subprocess per turn. It shares the `ask` fixture's session
     folder, and re-reads the state at each turn, as the live session does beside `ask`."""
-    from assistant import dialogue
     from assistant.commands.common import understander
     from assistant.config import load
     from assistant.session import Session
     from assistant.store import Store
+    from assistant.turns import decide
 
     session = Session(Store(tmp_path / "session"), load())
     understand = understander()
 
     def turn(text: str) -> dict:
         intent = understand(text)
-        with session.store.turn():
-            session.reload()
-            reply = dialogue.handle(intent, session, text)
+        reply = decide(session, intent, text)
         current = session.current()
         return {"intent": intent.name, "slots": intent.slots.to_json(), "reply": reply.text,
                 "piece": current.to_json() if current else None}

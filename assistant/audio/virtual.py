@@ -26,7 +26,8 @@ class Recording:
         """Seconds of audio in the file so far."""
         size = self.path.stat().st_size if self.path.exists() else 0
         if not self._bytes_per_s and size >= self.HEADER:
-            head = self.path.read_bytes()[:self.HEADER]
+            with open(self.path, "rb") as f:
+                head = f.read(self.HEADER)
             channels, rate = int.from_bytes(head[22:24], "little"), int.from_bytes(head[24:28], "little")
             self._bytes_per_s = channels * rate * int.from_bytes(head[34:36], "little") // 8
         return max(0, size - self.HEADER) / self._bytes_per_s if self._bytes_per_s else 0.0
