@@ -36,7 +36,8 @@ class Config:
     output_latency_s: float = 0.2
     """Output stream latency; below 0.2 s the null sinks here underrun."""
     soundfont: str | None = None
-    """A General MIDI SoundFont (.sf2); None picks FluidR3_GM, then pretty_midi's TimGM6mb."""
+    """A General MIDI SoundFont (.sf2 or .sf3); None picks MuseScore General, then FluidR3_GM, then pretty_midi's
+    TimGM6mb. One that is missing or does not load falls back to those, and `maestro doctor` says so."""
     library_dir: str | None = None
     """Where saved pieces go; None means the session folder's library/."""
     volume: int = 80

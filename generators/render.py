@@ -1,21 +1,27 @@
 """Rendering a Piece with FluidSynth: stereo 44.1 kHz, in blocks so playback can start while the rest renders."""
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import queue
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Generator, Iterable, Iterator, TypeVar
 
 import numpy as np
 
-from generators.piece import Piece
-from generators.soundfont import find_soundfont
+from generators.piece import Piece, Track
+from generators.soundfont import SoundFontMissing, candidates, choose
 
+T = TypeVar("T")
 SAMPLE_RATE = 44100
 DRUM_CHANNEL = 9
-SYNTH_GAIN = 0.3  # headroom: get_samples is int16 and clips hard
+SYNTH_GAIN = 1.0
+"""FluidSynth's master gain: its float output does not clip, so parts reach the strips near mixing level."""
 FADE_S = 1.5
-FLUSH_S = 4.0  # longer than the longest reverb tail
+FLUSH_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -49,68 +55,195 @@ def events(piece: Piece, sample_rate: int = SAMPLE_RATE) -> list[Event]:
     return out
 
 
-class Synth:
-    """One FluidSynth instance with a SoundFont loaded (0.2 s), reused across renders."""
+OUTPUTS = 16
+"""Stereo outputs of the synth: one per MIDI channel, so each part reaches the mix on its own."""
 
-    def __init__(self, soundfont: Path, sample_rate: int = SAMPLE_RATE):
+
+def _writer(lib: Any) -> Any:
+    """libfluidsynth's fluid_synth_nwrite_float: float stereo per output (pyfluidsynth binds only the int16 mix)."""
+    fn = lib.fluid_synth_nwrite_float
+    ptrs = ctypes.POINTER(ctypes.c_void_p)
+    fn.argtypes = [ctypes.c_void_p, ctypes.c_int, ptrs, ptrs, ctypes.c_void_p, ctypes.c_void_p]
+    fn.restype = ctypes.c_int
+    return fn
+
+
+class Engine:
+    """One FluidSynth instance with the SoundFont loaded. Samples load as presets are first used (dynamic sample
+    loading: MuseScore General opens in 20 ms, not 0.4 s); FluidSynth's own reverb and chorus are off, as the mix
+    has its own."""
+
+    def __init__(self, soundfont: Path, sample_rate: int):
         from generators.libs import fluidsynth as load
 
         fluidsynth = load()
-
-        self.sample_rate = sample_rate
-        self.soundfont = soundfont
-        self._fs = fluidsynth.Synth(gain=SYNTH_GAIN, samplerate=float(sample_rate))
+        self._fs = fluidsynth.Synth(gain=SYNTH_GAIN, samplerate=float(sample_rate), **{
+            "synth.audio-channels": OUTPUTS, "synth.audio-groups": OUTPUTS, "synth.reverb.active": 0,
+            "synth.chorus.active": 0, "synth.dynamic-sample-loading": 1})
+        self._write = _writer(fluidsynth._fl)
         self._sfid = self._fs.sfload(str(soundfont))
         self._rendered = 0
         if self._sfid < 0:
+            self._fs.delete()
             raise OSError(f"FluidSynth could not load {soundfont}")
 
-    def _setup(self, piece: Piece) -> None:
+    def close(self) -> None:
+        self._fs.delete()
+
+    def setup(self, parts: list[tuple[Track, int]]) -> None:
+        """Programs and pans for its (track, channel) pairs. Not a system reset: that unselects every preset, and
+        dynamic loading would read their samples again (60 ms for a violin), where an edit keeps the instruments."""
         fs = self._fs
-        fs.system_reset()
-        style = dict(piece.style)
-        fs.set_reverb(0.2 + 0.7 * style.get("reverb", 0.3), 0.4, 0.8, 0.9)
-        fs.set_chorus(3, 1.5, 0.3, 6.0, 0)
-        for track, chan in zip(piece.tracks, channels(piece)):
+        for chan in range(OUTPUTS):
+            fs.cc(chan, 121, 0)  # reset all controllers
+        for track, chan in parts:
             fs.program_select(chan, self._sfid, 128 if track.is_drum else 0, 0 if track.is_drum else track.program)
             fs.cc(chan, 10, track.pan)
-            fs.cc(chan, 91, int(127 * style.get("reverb", 0.3)))
-            fs.cc(chan, 93, int(127 * style.get("chorus", 0.1)))
 
-    def blocks(self, piece: Piece, block_frames: int = 4410) -> Iterator[np.ndarray]:
-        """Raw float32 (frames, 2) blocks covering exactly the piece's duration, the last seconds faded out."""
-        self._setup(piece)
-        total = int(round(piece.duration_s * self.sample_rate))
-        fade_from = total - int(min(FADE_S, piece.duration_s / 10) * self.sample_rate)
-        pending = events(piece, self.sample_rate)
-        i, frame = 0, 0
-        try:
-            while frame < total:
-                stop = min(total, frame + block_frames)
-                parts = []
-                while frame < stop:
-                    while i < len(pending) and pending[i].frame <= frame:
-                        e = pending[i]
-                        (self._fs.noteon(e.channel, e.key, e.velocity) if e.on else self._fs.noteoff(e.channel, e.key))
-                        i += 1
-                    nxt = min(stop, pending[i].frame if i < len(pending) else stop)
-                    if nxt > frame:
-                        parts.append(self._fs.get_samples(nxt - frame))
-                        self._rendered += nxt - frame
-                        frame = nxt
-                block = np.concatenate(parts).astype(np.float32).reshape(-1, 2) / 32768.0
-                yield _fade(block, frame - len(block), fade_from, total)
-        finally:  # also when the stream is abandoned (a stop, a new piece): the next render starts clean
-            self._flush()
+    def _write_into(self, out: np.ndarray, at: int, frames: int) -> None:
+        """Render the next `frames` of every output into out[:, :, at:at + frames] (out is (OUTPUTS, 2, n))."""
+        addresses = out.ctypes.data + np.arange(2 * OUTPUTS, dtype=np.uint64) * out.strides[1] + at * 4
+        left = (ctypes.c_void_p * OUTPUTS).from_buffer_copy(addresses[0::2].tobytes())
+        right = (ctypes.c_void_p * OUTPUTS).from_buffer_copy(addresses[1::2].tobytes())
+        self._write(self._fs.synth, frames, left, right, None, None)
+        self._rendered += frames
 
-    def _flush(self) -> None:
-        """Silence every voice and run the effects dry, so no reverb tail leaks into the next render; end on a
-        64-frame boundary, FluidSynth's block, so the next render's events fall on the same frames as this one's."""
-        self._fs.system_reset()
+    def render(self, pending: list[Event], i: int, start: int, stop: int) -> tuple[np.ndarray, int]:
+        """Frames [start, stop) with the events from pending[i] on played at their frames: (stems, next i)."""
+        out = np.empty((OUTPUTS, 2, stop - start), np.float32)
+        frame = start
+        while frame < stop:
+            while i < len(pending) and pending[i].frame <= frame:
+                e = pending[i]
+                (self._fs.noteon(e.channel, e.key, e.velocity) if e.on else self._fs.noteoff(e.channel, e.key))
+                i += 1
+            nxt = min(stop, pending[i].frame if i < len(pending) else stop)
+            self._write_into(out, frame - start, nxt - frame)
+            frame = nxt
+        return out, i
+
+    def flush(self) -> None:
+        """Silence every voice, so nothing rings into the next render; end on a 64-frame boundary, FluidSynth's
+        block, so the next render's events fall on the same frames as this one's."""
+        self._fs.all_sounds_off(-1)
         self._fs.get_samples((-self._rendered) % 64 + 64)
-        for _ in range(int(FLUSH_S * self.sample_rate) // 4096):
+        for _ in range(int(FLUSH_S * SAMPLE_RATE) // 4096):
             self._fs.get_samples(4096)
         self._rendered = 0
+
+
+def split(piece: Piece, engines: int) -> list[list[tuple[Track, int]]]:
+    """(track, channel) pairs shared among the engines so each sounds about as many note-beats (a proxy for voices):
+    the heaviest part first, each to the engine with the least so far."""
+    shares: list[list[tuple[Track, int]]] = [[] for _ in range(engines)]
+    load = [0.0] * engines
+    pairs = sorted(zip(piece.tracks, channels(piece)), key=lambda p: -sum(n.duration for n in p[0].notes))
+    for track, chan in pairs:
+        owner = next((k for k, share in enumerate(shares) if any(c == chan for _, c in share)), None)
+        k = owner if owner is not None else load.index(min(load))
+        shares[k].append((track, chan))
+        load[k] += sum(n.duration for n in track.notes)
+    return shares
+
+
+class Synth:
+    """FluidSynth for one SoundFont, reused across renders: ENGINES instances that share a piece's parts between
+    them and render side by side (FluidSynth releases the GIL), as one instance could not keep MuseScore General's
+    sampled piano 50 times faster than real time beside the mix."""
+
+    ENGINES = 2
+
+    def __init__(self, soundfont: Path, sample_rate: int = SAMPLE_RATE):
+        self.sample_rate = sample_rate
+        self.soundfont = soundfont
+        self._engines: list[Engine] = []
+        self._side = ThreadPoolExecutor(max_workers=self.ENGINES - 1, thread_name_prefix="maestro-engine")
+        try:
+            for _ in range(self.ENGINES):
+                self._engines.append(Engine(soundfont, sample_rate))
+        except OSError:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        self._side.shutdown(wait=True)
+        for engine in self._engines:
+            engine.close()
+        self._engines = []
+
+    def stems(self, piece: Piece, block_frames: int = 4410) -> Iterator[np.ndarray]:
+        """Each part's own stereo output, (OUTPUTS, 2, n) blocks covering exactly the piece's duration."""
+        shares = split(piece, len(self._engines))
+        every = events(piece, self.sample_rate)
+        pending = [[e for e in every if any(e.channel == c for _, c in share)] for share in shares]
+        for engine, share in zip(self._engines, shares):
+            engine.setup(share)
+        total = int(round(piece.duration_s * self.sample_rate))
+        index = [0] * len(self._engines)
+        try:
+            for start in range(0, total, block_frames):
+                stop = min(total, start + block_frames)
+                side = [self._side.submit(e.render, p, i, start, stop)
+                        for e, p, i in zip(self._engines[1:], pending[1:], index[1:])]
+                out, index[0] = self._engines[0].render(pending[0], index[0], start, stop)
+                for k, job in enumerate(side, start=1):
+                    more, index[k] = job.result()
+                    out += more
+                yield out
+        finally:  # also when the stream is abandoned (a stop, a new piece): the next render starts clean
+            for engine in self._engines:
+                engine.flush()
+
+    def blocks(self, piece: Piece, block_frames: int = 4410) -> Generator[np.ndarray, None, None]:
+        """Mixed float32 (frames, 2) blocks covering exactly the piece's duration, the last seconds faded out."""
+        from generators.mix import Mixer
+
+        total = int(round(piece.duration_s * self.sample_rate))
+        fade_from = total - int(min(FADE_S, piece.duration_s / 10) * self.sample_rate)
+        mixer = Mixer(piece, channels(piece), self.sample_rate)
+        frame = 0
+        for stems in ahead(self.stems(piece, block_frames)):
+            block = mixer.process(stems, frame)
+            yield _fade(block, frame, fade_from, total)
+            frame += len(block)
+
+
+_DONE = object()
+
+
+def ahead(items: Iterator[T], depth: int = 2) -> Iterator[T]:
+    """The items of `items`, made on a worker thread up to `depth` ahead of the caller: FluidSynth synthesizes the
+    next block while the mix processes this one (both release the GIL). Closing this iterator closes `items` on
+    its thread (its cleanup runs there) and returns once that thread is done."""
+    made: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            for item in items:
+                if stop.is_set():
+                    break
+                made.put(item)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller, who raises it
+            made.put(exc)
+        finally:
+            if isinstance(items, Generator):
+                items.close()
+            made.put(_DONE)
+
+    worker = threading.Thread(target=work, name="maestro-synth", daemon=True)
+    worker.start()
+    try:
+        while (item := made.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():  # let a worker blocked on a full queue reach its end
+            with contextlib.suppress(queue.Empty):
+                made.get(timeout=0.05)
+        worker.join()
 
 
 def _fade(block: np.ndarray, start: int, fade_from: int, total: int) -> np.ndarray:
@@ -143,8 +276,20 @@ class SynthPool:
 POOL = SynthPool()
 
 
+def open_synth(configured: str | None = None) -> Synth:
+    """A synth with the chosen SoundFont, or the next one installed when that one does not load."""
+    chosen = choose(configured).path
+    failed = []
+    for path in [chosen] + [p for p in candidates() if p != chosen]:
+        try:
+            return POOL.acquire(path)
+        except OSError as exc:
+            failed.append(str(exc))
+    raise SoundFontMissing("; ".join(failed))
+
+
 def render_blocks(piece: Piece, soundfont: str | None = None, block_frames: int = 4410) -> Iterator[np.ndarray]:
-    synth = POOL.acquire(find_soundfont(soundfont))
+    synth = open_synth(soundfont)
     try:
         yield from synth.blocks(piece, block_frames)
     finally:

@@ -129,6 +129,18 @@ def lowest_note(name: str) -> int | None:
 
 
 @functools.cache
+def mix_table() -> dict[str, Any]:
+    """styledata/mix.yaml as written: strips by role and buses by genre (generators.mix reads it)."""
+    return _yaml("mix.yaml")
+
+
+@functools.cache
+def arrangement_table() -> dict[str, Any]:
+    """styledata/arrangement.yaml as written: section treatments (generators.compose.arrange reads it)."""
+    return _yaml("arrangement.yaml")
+
+
+@functools.cache
 def instrument_aliases() -> dict[str, str]:
     """Every word users say for an instrument (names and aliases) → its friendly name."""
     table = {}

@@ -8,6 +8,7 @@ import random
 
 from generators import styles
 from generators.compose import Context, make_track, melody_notes, within
+from generators.compose.arrange import arrange
 from generators.compose.drums import drum_part
 from generators.compose.humanize import humanize
 from generators.form import Span, chords_under, label_at, splice
@@ -29,10 +30,11 @@ def _groove(piece: Piece, rng: random.Random) -> str:
 
 def _part(track: Track, ctx: Context, rng: random.Random, lively: bool, groove: str | None) -> list[Note]:
     if track.role == "melody":
-        return list(humanize(melody_notes(ctx, rng, lively=LIVELY if lively else 1.0), rng, ctx.genre.swing))
+        played = humanize(melody_notes(ctx, rng, lively=LIVELY if lively else 1.0), rng, ctx.genre.swing)
+        return arrange("melody", played, ctx.genre.name, ctx.sections)
     if track.is_drum and groove:
         notes = drum_part(groove, ctx.genre.fill, ctx.sections, ctx.bar_beats, ctx.mood.drums or 0.8)
-        return list(humanize(notes, rng, ctx.genre.swing, timing=0.004))
+        return arrange("drums", humanize(notes, rng, ctx.genre.swing, timing=0.004), ctx.genre.name, ctx.sections)
     return list(make_track(track.role, track.name, ctx, rng).notes)
 
 

@@ -38,9 +38,13 @@ def _config():
 
 
 def _soundfont():
-    from generators.soundfont import find_soundfont
+    from assistant import config
+    from generators.soundfont import choose
 
-    return str(find_soundfont())
+    chosen = choose(config.load().soundfont)
+    if chosen.fallback_from:
+        raise UserError(f"{chosen.fallback_from}; playing with {chosen.path} instead")
+    return str(chosen.path)
 
 
 def _whisper():
@@ -94,7 +98,8 @@ CHECKS = (
     ("config", _config, "fix the line it names in the config file"),
     ("speaker", _audio("output"), "start an audio server (pulseaudio --start) or plug in a device"),
     ("microphone", _audio("input"), "start an audio server or plug in a microphone; `maestro --text` works without"),
-    ("SoundFont", _soundfont, "sudo apt-get install fluid-soundfont-gm"),
+    ("SoundFont", _soundfont, "sudo apt-get install musescore-general-soundfont-lossless, or fix `soundfont:` in the "
+                              "config file"),
     ("Whisper weights", _whisper, "make setup"),
     ("intent model", _intents, "python -m intents.train"),
     ("melody engine", _melody, "git checkout -- generators/learn/weights (the shipped weights)"),

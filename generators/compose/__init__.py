@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from generators import styles
 from generators.compose import learned
+from generators.compose.arrange import arrange
 from generators.compose.bass import bass_line
 from generators.compose.comping import comp_part
 from generators.compose.drums import drum_part
@@ -111,7 +113,8 @@ def make_track(role: str, instrument: str, ctx: Context, rng: random.Random) -> 
     notes = reachable(make_part(role, ctx, rng), styles.lowest_note(instrument))
     timing = 0.004 if role == "drums" else 0.01
     program = 0 if role == "drums" else styles.instruments()[instrument]
-    return Track(instrument, role, program, within(humanize(notes, rng, ctx.genre.swing, timing=timing), ctx.length),
+    played = humanize(notes, rng, ctx.genre.swing, timing=timing)
+    return Track(instrument, role, program, within(arrange(role, played, ctx.genre.name, ctx.sections), ctx.length),
                  pan=PAN[role])
 
 
@@ -124,7 +127,7 @@ def reachable(notes: list[Note], lowest: int | None) -> list[Note]:
     return [replace(n, pitch=n.pitch + up) for n in notes] if up > 0 else notes
 
 
-def within(notes: tuple[Note, ...], length: float) -> tuple[Note, ...]:
+def within(notes: Sequence[Note], length: float) -> tuple[Note, ...]:
     """The notes cut at the piece's end: a pattern or a swung, humanized note may spill past a last bar that the
     asked duration shortened; such notes go, and the ones that ring past the end are cut short."""
     return tuple(replace(n, duration=round(min(n.duration, length - n.start), 4)) for n in notes

@@ -20,3 +20,12 @@ def test_no_audio_server_is_named_with_its_fix(maestro):
     assert "2 problem(s) found." in out, out
     assert "missing  speaker" in out and "missing  microphone" in out
     assert "fix: start an audio server" in out
+
+
+def test_a_missing_soundfont_is_one_line_and_music_still_plays(maestro, tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("soundfont: /nonexistent/piano.sf2\n")
+    done = maestro("doctor", env={"MAESTRO_CONFIG": str(config), "COLUMNS": "200"})
+    assert done.returncode == 0
+    lines = [line for line in done.stdout.splitlines() if "/nonexistent/piano.sf2" in line]
+    assert len(lines) == 1 and "playing with" in lines[0] and "MuseScore_General" in lines[0], done.stdout
