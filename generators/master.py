@@ -16,29 +16,37 @@ def loudness(audio: np.ndarray, sample_rate: int) -> float:
     return float(pyloudnorm.Meter(sample_rate).integrated_loudness(audio))
 
 
-def true_peak(audio: np.ndarray) -> float:
-    """Peak of the 4x oversampled signal (linear), as BS.1770 estimates inter-sample peaks."""
+def peak_envelope(audio: np.ndarray) -> np.ndarray:
+    """Each frame's true peak: the largest magnitude of the 4x oversampled signal between it and the next, over
+    the channels (BS.1770 estimates inter-sample peaks this way)."""
     from scipy.signal import resample_poly
 
     if len(audio) == 0:
-        return 0.0
-    return float(np.max(np.abs(resample_poly(audio, 4, 1, axis=0))))
+        return np.zeros(0, np.float32)
+    over = resample_poly(np.ascontiguousarray(audio, dtype=np.float32), 4, 1, axis=0)
+    np.abs(over, out=over)
+    envelope: np.ndarray = over.reshape(len(audio), -1).max(axis=1)  # a frame's 4 phases × channels in a row
+    return envelope
 
 
-def limit(audio: np.ndarray, ceiling: float, sample_rate: int, release_s: float = 0.08) -> np.ndarray:
-    """A look-ahead-free peak limiter: the gain falls at once to keep |x| ≤ ceiling and recovers smoothly."""
+def true_peak(audio: np.ndarray) -> float:
+    """Peak of the 4x oversampled signal (linear)."""
+    return float(peak_envelope(audio).max()) if len(audio) else 0.0
+
+
+def limiter_gain(peak: np.ndarray, ceiling: float, sample_rate: int, release_s: float = 0.08) -> np.ndarray:
+    """A look-ahead-free peak limiter's gain for a peak envelope: it falls at once to keep the peak at or under the
+    ceiling and recovers smoothly."""
     from scipy.ndimage import maximum_filter1d
     from scipy.signal import lfilter
 
-    peak = np.max(np.abs(audio), axis=1)
     need = np.minimum(1.0, ceiling / np.maximum(peak, 1e-9))
     window = max(1, int(0.005 * sample_rate))
     need = -maximum_filter1d(-need, size=2 * window + 1)  # open the gain dip around each peak
     a = np.exp(-1.0 / (release_s * sample_rate))
     smooth = lfilter([1 - a], [1, -a], need - 1.0) + 1.0  # smoothed recovery
-    gain = np.minimum(need, smooth)
-    limited: np.ndarray = (audio * gain[:, None]).astype(np.float32)
-    return limited
+    gain: np.ndarray = np.minimum(need, smooth).astype(np.float32)
+    return gain
 
 
 def preview_gain(head: np.ndarray, sample_rate: int, target: float = TARGET_LUFS, max_db: float = 12.0) -> float:
@@ -50,16 +58,21 @@ def preview_gain(head: np.ndarray, sample_rate: int, target: float = TARGET_LUFS
 
 def master(audio: np.ndarray, sample_rate: int, target: float = TARGET_LUFS,
            ceiling_dbtp: float = CEILING_DBTP) -> np.ndarray:
-    """Gain to the target loudness, then limit so the true peak stays under the ceiling."""
+    """Gain to the target loudness, then limit so the true peak stays under the ceiling. The 4x oversampling, the
+    costly part, is done once: gains scale the true-peak envelope exactly, and the limiter's gain is constant
+    across the few samples the oversampling filter spans around a peak, so the envelope is carried along."""
     level = loudness(audio, sample_rate)
     if not np.isfinite(level):
         return audio.astype(np.float32)
-    out = (audio * 10 ** ((target - level) / 20)).astype(np.float32)
+    gain = 10 ** ((target - level) / 20)
+    out = (audio * gain).astype(np.float32)
+    peak = peak_envelope(audio) * gain
     ceiling = 10 ** (ceiling_dbtp / 20)
     for _ in range(4):
-        if true_peak(out) <= ceiling:
+        if peak.max() <= ceiling:
             break
-        out = limit(out, ceiling * 0.94, sample_rate)
-        level = loudness(out, sample_rate)
-        out = (out * min(10 ** ((target - level) / 20), 1.0 / max(1e-9, true_peak(out) / ceiling))).astype(np.float32)
+        limited = limiter_gain(peak, ceiling * 0.94, sample_rate)
+        out, peak = out * limited[:, None], peak * limited
+        gain = min(10 ** ((target - loudness(out, sample_rate)) / 20), ceiling / max(1e-9, float(peak.max())))
+        out, peak = (out * gain).astype(np.float32), peak * gain
     return np.clip(out, -ceiling, ceiling)

@@ -40,17 +40,38 @@ def bench_help(runs: int) -> dict:
     return stats(timed(lambda: subprocess.run(cmd, capture_output=True, check=True), runs))
 
 
+def bench_soundfont(path: str, piece, first_piece, runs: int) -> dict:
+    """One SoundFont with the mix on: the time to open it, and to the first audio from a new synth (its presets
+    read from disk, as in a fresh process), then real-time factor of a whole render and first audio when warm."""
+    from generators.render import Synth, render, render_blocks
+
+    t = time.perf_counter()
+    synth = Synth(Path(path))
+    load_ms = (time.perf_counter() - t) * 1000
+    stream = synth.blocks(first_piece, block_frames=2205)
+    next(stream)
+    cold_ms = (time.perf_counter() - t) * 1000
+    stream.close()
+    synth.close()
+    render_ms = timed(lambda: render(piece, path), max(3, runs // 3))  # ~1 s each: one run alone is noisy
+    first = timed(lambda: next(iter(render_blocks(first_piece, path, block_frames=2205))), runs)
+    return {"load_ms": round(load_ms, 1), "cold_first_audio_ms": round(cold_ms, 1),
+            "render_x_realtime": round(60000 / statistics.median(render_ms), 1),
+            "first_audio_ms": stats(first)}
+
+
 def bench_music(runs: int) -> dict:
     from generators.compose import Request, compose
-    from generators.render import render, render_blocks
+    from generators.soundfont import candidates
 
     request = Request(genre="pop", mood="happy", duration_s=60, seed=1)
     compose_ms = timed(lambda: compose(request), runs)
-    piece = compose(request)
-    render_ms = timed(lambda: render(piece), max(3, runs // 3))  # ~1 s each: one run alone is noisy
-    first = timed(lambda: next(iter(render_blocks(compose(Request(genre="lofi", seed=2)), block_frames=2205))), runs)
-    return {"compose_ms": stats(compose_ms), "render_x_realtime": round(60000 / statistics.median(render_ms), 1),
-            "first_audio_ms": stats(first)}
+    piece, first_piece = compose(request), compose(Request(genre="lofi", seed=2))
+    each = {p.name: bench_soundfont(str(p), piece, first_piece, runs) for p in candidates()}
+    default = next(iter(each.values()))
+    return {"compose_ms": stats(compose_ms), "soundfont": next(iter(each)),
+            "render_x_realtime": default["render_x_realtime"], "first_audio_ms": default["first_audio_ms"],
+            "by_soundfont": each}
 
 
 def bench_intents() -> tuple[dict, object]:
