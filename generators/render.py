@@ -21,7 +21,6 @@ DRUM_CHANNEL = 9
 SYNTH_GAIN = 1.0
 """FluidSynth's master gain: its float output does not clip, so parts reach the strips near mixing level."""
 FADE_S = 1.5
-FLUSH_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -127,8 +126,6 @@ class Engine:
         block, so the next render's events fall on the same frames as this one's."""
         self._fs.all_sounds_off(-1)
         self._fs.get_samples((-self._rendered) % 64 + 64)
-        for _ in range(int(FLUSH_S * SAMPLE_RATE) // 4096):
-            self._fs.get_samples(4096)
         self._rendered = 0
 
 
@@ -137,12 +134,13 @@ def split(piece: Piece, engines: int) -> list[list[tuple[Track, int]]]:
     the heaviest part first, each to the engine with the least so far."""
     shares: list[list[tuple[Track, int]]] = [[] for _ in range(engines)]
     load = [0.0] * engines
-    pairs = sorted(zip(piece.tracks, channels(piece)), key=lambda p: -sum(n.duration for n in p[0].notes))
-    for track, chan in pairs:
+    weighed = sorted(((sum(n.duration for n in t.notes), t, c) for t, c in zip(piece.tracks, channels(piece))),
+                     key=lambda w: -w[0])
+    for weight, track, chan in weighed:
         owner = next((k for k, share in enumerate(shares) if any(c == chan for _, c in share)), None)
         k = owner if owner is not None else load.index(min(load))
         shares[k].append((track, chan))
-        load[k] += sum(n.duration for n in track.notes)
+        load[k] += weight
     return shares
 
 
@@ -175,7 +173,8 @@ class Synth:
         """Each part's own stereo output, (OUTPUTS, 2, n) blocks covering exactly the piece's duration."""
         shares = split(piece, len(self._engines))
         every = events(piece, self.sample_rate)
-        pending = [[e for e in every if any(e.channel == c for _, c in share)] for share in shares]
+        owned = [{c for _, c in share} for share in shares]
+        pending = [[e for e in every if e.channel in chans] for chans in owned]
         for engine, share in zip(self._engines, shares):
             engine.setup(share)
         total = int(round(piece.duration_s * self.sample_rate))

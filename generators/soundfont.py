@@ -28,10 +28,6 @@ class Choice:
     fallback_from: str | None = None
     """Why an earlier choice was passed over ("the configured SoundFont /x.sf2 does not exist"), or None."""
 
-    @property
-    def name(self) -> str:
-        return self.path.name
-
 
 def bundled() -> Path | None:
     spec = importlib.util.find_spec("pretty_midi")
