@@ -17,7 +17,13 @@ from assistant.errors import UserError
 @dataclass(frozen=True)
 class Config:
     asr_backend: str = "openai-whisper"
-    """"openai-whisper" (default) or "faster-whisper"."""
+    """"openai-whisper" (default), "faster-whisper", or "wyoming": each utterance goes to the Wyoming speech server
+    at asr_uri (wyoming-faster-whisper on a bigger machine), with local openai-whisper while it does not answer."""
+    asr_uri: str | None = None
+    """The Wyoming speech-to-text server for asr_backend "wyoming": tcp://host:port (wyoming-faster-whisper's
+    usual port is 10300) or unix:///path."""
+    asr_timeout_s: float = 4.0
+    """How long the Wyoming speech server may take to answer an utterance before local Whisper takes it."""
     asr_model: str = "tiny.en"
     """A Whisper model name ("tiny.en", "base") or a path to weights."""
     asr_window: str = "short"
@@ -46,7 +52,7 @@ class Config:
     """The music engine (generators.engine.ENGINES): "symbolic" composes a score and renders it with FluidSynth."""
 
 
-CHOICES = {"asr_backend": ("openai-whisper", "faster-whisper"), "asr_window": ("full", "short"),
+CHOICES = {"asr_backend": ("openai-whisper", "faster-whisper", "wyoming"), "asr_window": ("full", "short"),
            "generator": ("symbolic",)}
 
 
@@ -82,7 +88,26 @@ def from_mapping(raw: object, source: str) -> Config:
     config = Config(**raw)
     if not 0 <= config.volume <= 100:
         raise UserError(f"{source}: 'volume' must be between 0 and 100")
+    if config.asr_backend == "wyoming" and not config.asr_uri:
+        raise UserError(f"{source}: 'asr_backend: wyoming' needs 'asr_uri' (for example tcp://192.168.1.20:10300)")
+    if config.asr_uri is not None and not valid_uri(config.asr_uri):
+        raise UserError(f"{source}: 'asr_uri' must be tcp://host:port or unix:///path, not {config.asr_uri!r}")
+    if config.asr_timeout_s <= 0:
+        raise UserError(f"{source}: 'asr_timeout_s' must be more than 0")
     return config
+
+
+def valid_uri(uri: str) -> bool:
+    """A Wyoming address: tcp://host:port or unix:///path."""
+    from urllib.parse import urlparse
+
+    try:
+        parsed = urlparse(uri)
+        if parsed.scheme == "tcp":
+            return bool(parsed.hostname) and parsed.port is not None
+    except ValueError:  # a port that is not a number, or out of range
+        return False
+    return parsed.scheme == "unix" and bool(parsed.path)
 
 
 def load(path: Path | None = None) -> Config:

@@ -43,6 +43,7 @@ class Recognizer:
 
 
 def load_backend(backend: str, model: str, window: str = "full"):
+    """A local Whisper backend: "faster-whisper", else openai-whisper."""
     from assistant.asr import backends, models
 
     if backend == "faster-whisper":
@@ -50,5 +51,13 @@ def load_backend(backend: str, model: str, window: str = "full"):
     return backends.OpenAIWhisper(models.openai_checkpoint(model, model), window)
 
 
-def load_recognizer(config) -> Recognizer:
-    return Recognizer(load_backend(config.asr_backend, config.asr_model, config.asr_window))
+def load_recognizer(config, warn=None) -> Recognizer:
+    """The configured recognizer. With asr_backend "wyoming", utterances go to the server at asr_uri and local
+    openai-whisper takes them while it does not answer; `warn(message)` is told (default: stderr)."""
+    if config.asr_backend != "wyoming":
+        return Recognizer(load_backend(config.asr_backend, config.asr_model, config.asr_window))
+    from assistant.asr import remote
+
+    ears = remote.Wyoming(remote.Server(config.asr_uri, config.asr_timeout_s))
+    local = lambda: load_backend("openai-whisper", config.asr_model, config.asr_window)  # noqa: E731
+    return Recognizer(remote.WithFallback(ears, local, warn or remote.stderr_warning))

@@ -56,6 +56,20 @@ def _whisper():
     return ", ".join(found) + f" in {paths.whisper_cache_dir()}"
 
 
+def _speech_server():
+    from assistant import config
+    from assistant.asr import remote
+
+    settings = config.load()
+    if settings.asr_backend != "wyoming":
+        return f"none configured: {settings.asr_backend} on this machine"
+    try:
+        offered = remote.describe(remote.Server(settings.asr_uri, settings.asr_timeout_s))
+    except remote.Unavailable as exc:
+        raise UserError(f"{settings.asr_uri} {exc}; local Whisper takes the utterances meanwhile") from None
+    return f"{settings.asr_uri} offers {offered}"
+
+
 def _intents():
     from intents.classifier import default_model_path
     from intents.export import compiled_path
@@ -101,6 +115,8 @@ CHECKS = (
     ("SoundFont", _soundfont, "sudo apt-get install musescore-general-soundfont-lossless, or fix `soundfont:` in the "
                               "config file"),
     ("Whisper weights", _whisper, "make setup"),
+    ("speech server (Wyoming)", _speech_server, "start the server, or fix `asr_uri:` in the config file "
+                                                "(docs/wyoming.md)"),
     ("intent model", _intents, "python -m intents.train"),
     ("melody engine", _melody, "git checkout -- generators/learn/weights (the shipped weights)"),
     ("piper voice", _piper, "make setup"),
