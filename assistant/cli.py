@@ -60,6 +60,14 @@ def build_parser() -> Parser:
     n.add_argument("file", metavar="FILE")
     n.add_argument("--json", action="store_true")
 
+    w = sub.add_parser("serve", help="a Wyoming server for Home Assistant and its voice satellites")
+    w.add_argument("--uri", default="tcp://127.0.0.1:10700", help="tcp://host:port or unix:///path "
+                   "(default: tcp://127.0.0.1:10700, this machine only)")
+    w.add_argument("--allow-remote", action="store_true",
+                   help="allow an address other machines can reach (Wyoming has no authentication)")
+    w.add_argument("--no-play", action="store_true", help="store the music, do not open an audio device")
+    _session_args(w)
+
     sub.add_parser("doctor", help="check devices, models, SoundFont and backends")
 
     b = sub.add_parser("bench", help="the benchmark suite")
@@ -75,6 +83,7 @@ COMMANDS = {
     "parse": "assistant.commands.parse",
     "generate": "assistant.commands.generate",
     "analyze": "assistant.commands.analyze",
+    "serve": "assistant.commands.serve",
     "doctor": "assistant.commands.doctor",
     "bench": "assistant.commands.bench",
 }

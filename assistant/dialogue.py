@@ -16,9 +16,10 @@ SKILLS = {
 }
 
 
-def handle(intent: Intent, session: Session, transcript: str) -> Reply:
+def handle(intent: Intent, session: Session, transcript: str, conversation_id: str | None = None) -> Reply:
+    """The skill's reply; the turn is remembered (with the Wyoming client's conversation, when it came from one)."""
     reply = SKILLS[intent.name](intent, session)
     if reply.play is not None:  # what "this" means in the next question
         session.state = replace(session.state, last_played=str(reply.play))
-    session.remember(transcript, intent.name, reply.text, time.time())
+    session.remember(transcript, intent.name, reply.text, time.time(), conversation_id)
     return reply

@@ -88,8 +88,8 @@ class Session:
         self.state = replace(self.state, cursor=cursor)
         return self.piece_at(self.state.timeline[cursor])
 
-    def remember(self, user: str, intent: str, reply: str, at: float) -> None:
-        self.state = self.state.with_turn(Turn(user, intent, reply, at))
+    def remember(self, user: str, intent: str, reply: str, at: float, conversation_id: str | None = None) -> None:
+        self.state = self.state.with_turn(Turn(user, intent, reply, at, conversation_id))
         self.store.commit(self.state)
 
     def library(self) -> Path:

@@ -44,6 +44,10 @@ def _text(value) -> str:
     return value
 
 
+def _optional_text(value) -> str | None:
+    return None if value is None else _text(value)
+
+
 class StoreError(UserError):
     """The store cannot be written (read-only, disk full): nothing already saved is touched."""
 
@@ -62,6 +66,9 @@ class Turn:
     intent: str
     reply: str
     at: float
+    conversation_id: str | None = None
+    """The Wyoming client's conversation (Home Assistant's conversation_id) the turn came from; None for turns
+    taken on this machine (the live session, `maestro ask`)."""
 
 
 @dataclass(frozen=True)
@@ -153,11 +160,9 @@ class Store:
         cursor = _integer(raw["cursor"], -1, len(timeline) - 1)
         if timeline and cursor < 0:
             raise ValueError("cursor out of range")
-        turns = tuple(Turn(_text(t["user"]), _text(t["intent"]), _text(t["reply"]), _time(t["at"]))
-                      for t in raw.get("conversation", []))
-        played = raw.get("last_played")
-        if played is not None:
-            played = _text(played)
+        turns = tuple(Turn(_text(t["user"]), _text(t["intent"]), _text(t["reply"]), _time(t["at"]),
+                           _optional_text(t.get("conversation_id"))) for t in raw.get("conversation", []))
+        played = _optional_text(raw.get("last_played"))
         return State(timeline, cursor, _integer(raw["next_piece"], 1), _integer(raw.get("volume", 80), 0, 100),
                      played, turns)
 

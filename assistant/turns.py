@@ -26,14 +26,14 @@ class Understanding:
         return intent
 
 
-def decide(session, intent: Intent, text: str):
+def decide(session, intent: Intent, text: str, conversation_id: str | None = None):
     """The turn's decision (assistant.dialogue) under the session folder's lock, on the state as stored: another
     process (`maestro ask`) may have taken a turn since."""
     from assistant import dialogue
 
     with session.store.turn():
         session.reload()
-        return dialogue.handle(intent, session, text)
+        return dialogue.handle(intent, session, text, conversation_id)
 
 
 class TurnRunner:
