@@ -167,6 +167,8 @@ def machine() -> dict:
 
 
 def run(args) -> int:
+    from assistant.commands import bench_wyoming
+
     runs = 5 if args.quick else 20
     results: dict = {"machine": machine(), "help_ms": bench_help(runs)}
     results.update(bench_music(runs))
@@ -178,6 +180,7 @@ def run(args) -> int:
     results.update(bench_asr(args.quick, understand))
     results["bench_process_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     results.update(bench_session(3 if args.quick else 5))
+    results.update(bench_wyoming.measure(5 if args.quick else 20))
     results.update(bench_spoken(3 if args.quick else 10))
     out = Path("bench/results")
     out.mkdir(parents=True, exist_ok=True)

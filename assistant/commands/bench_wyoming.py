@@ -1,0 +1,122 @@
+"""`maestro serve` measured from outside, as Home Assistant uses it: what a Wyoming round trip on localhost adds to
+the work itself (the client's round trip minus the time the server logs for the same request), and the server's
+memory when idle."""
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+QUESTION = "what key is this in"
+SPOKEN = "make a jazz tune in b flat major at 90 bpm"
+
+
+class _Server:
+    def __init__(self, session: str):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.uri = f"tcp://127.0.0.1:{s.getsockname()[1]}"
+        self.proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--no-play", "--uri", self.uri,
+                                      "--session", session], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                     text=True, env={**os.environ, "OMP_NUM_THREADS": "1"})
+        self.lines: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stderr is not None  # piped above
+        for line in self.proc.stderr:
+            self.lines.append(line)
+
+    def next_line(self, text: str, after: int, timeout: float = 120) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [line for line in self.lines[after:] if text in line]
+            if found:
+                return found[0]
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.005)
+        raise RuntimeError(f"maestro serve did not log {text!r}: {''.join(self.lines[-3:]).strip()}")
+
+    def rss_mb(self) -> float:
+        for line in open(f"/proc/{self.proc.pid}/status"):
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+        raise OSError("no VmRSS")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=60)
+
+
+def _logged_ms(line: str) -> float:
+    return float(re.findall(r"\((\d+) ms\)", line)[-1])
+
+
+async def _round_trip(uri: str, events, until: str) -> float:
+    from wyoming.client import AsyncClient
+
+    t = time.perf_counter()
+    async with AsyncClient.from_uri(uri) as client:
+        for event in events:
+            await client.write_event(event)
+        while (event := await client.read_event()) is not None and event.type != until:
+            pass
+    return (time.perf_counter() - t) * 1000
+
+
+def _speech_events():
+    from wyoming.asr import Transcribe
+    from wyoming.audio import AudioChunk, AudioStart, AudioStop
+
+    from assistant.asr.remote import CHUNK_SAMPLES, pcm16
+    from assistant.audio.constants import SPEECH_RATE
+    from assistant.tts import Speaker
+
+    pcm = pcm16(Speaker(SPEECH_RATE).synthesize(SPOKEN)[:, 0] / 0.8)
+    step = CHUNK_SAMPLES * 2
+    chunks = [AudioChunk(SPEECH_RATE, 2, 1, pcm[i:i + step]).event() for i in range(0, len(pcm), step)]
+    return [Transcribe(language="en").event(), AudioStart(SPEECH_RATE, 2, 1).event(), *chunks, AudioStop().event()]
+
+
+def _added(server: _Server, events, until: str, logged: str | None, runs: int) -> list[float]:
+    """Round trips minus the server's own time for each (none logged: the whole round trip is protocol)."""
+    out = []
+    for i in range(runs + 1):  # the first is a warm-up
+        mark = len(server.lines)
+        total = asyncio.run(_round_trip(server.uri, events, until))
+        work = _logged_ms(server.next_line(logged, mark)) if logged else 0.0
+        if i:
+            out.append(total - work)
+    return out
+
+
+def measure(runs: int) -> dict:
+    from wyoming.asr import Transcript
+    from wyoming.info import Describe
+
+    from assistant.commands.bench import stats
+
+    with tempfile.TemporaryDirectory() as tmp:
+        server = _Server(str(Path(tmp) / "session"))
+        try:
+            server.next_line("serving Wyoming", 0)
+            time.sleep(2)
+            idle = server.rss_mb()
+            asyncio.run(_round_trip(server.uri, [Transcript("make a calm lofi beat").event()], "handled"))
+            describe = _added(server, [Describe().event()], "info", None, runs)
+            handle = _added(server, [Transcript(QUESTION, context={"conversation_id": "bench"}).event()], "handled",
+                            f"'{QUESTION}'", runs)
+            asr = _added(server, _speech_events(), "transcript", "heard", runs)
+            after = server.rss_mb()
+        finally:
+            server.stop()
+    return {"wyoming_added_ms": {"describe": stats(describe), "handle": stats(handle), "asr": stats(asr)},
+            "serve_idle_rss_mb": idle, "serve_rss_after_turns_mb": after}
