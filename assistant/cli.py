@@ -34,6 +34,8 @@ def build_parser() -> Parser:
     a = sub.add_parser("ask", help="one turn of the conversation")
     a.add_argument("text", nargs="?", metavar="TEXT")
     a.add_argument("--audio", metavar="FILE", help="a spoken request (WAV/FLAC/OGG/MP3, any sample rate)")
+    a.add_argument("--hum", metavar="FILE", help="a hummed, sung or whistled tune that becomes the melody of a new "
+                   "piece (TEXT, if given, says the style)")
     a.add_argument("--json", action="store_true")
     a.add_argument("--no-play", action="store_true", help="render and store, do not open an audio device")
     _session_args(a)

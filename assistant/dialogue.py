@@ -18,8 +18,20 @@ SKILLS = {
 
 def handle(intent: Intent, session: Session, transcript: str, conversation_id: str | None = None) -> Reply:
     """The skill's reply; the turn is remembered (with the Wyoming client's conversation, when it came from one)."""
-    reply = SKILLS[intent.name](intent, session)
+    return _remembered(SKILLS[intent.name](intent, session), session, transcript, intent.name, conversation_id)
+
+
+def _remembered(reply: Reply, session: Session, said: str, intent: str, conversation_id: str | None) -> Reply:
     if reply.play is not None:  # what "this" means in the next question
         session.state = replace(session.state, last_played=str(reply.play))
-    session.remember(transcript, intent.name, reply.text, time.time(), conversation_id)
+    session.remember(said, intent, reply.text, time.time(), conversation_id)
     return reply
+
+
+def hummed(hearing, intent: Intent | None, session: Session, transcript: str,
+           conversation_id: str | None = None) -> Reply:
+    """A hummed tune (generators.hum.hear.Hearing) and the words said with it, if any: a turn of intent "hum"."""
+    from assistant.skills import hum
+
+    said = f"{transcript} (and a hummed tune)" if transcript else "(a hummed tune)"
+    return _remembered(hum.hummed(hearing, intent, session), session, said, "hum", conversation_id)

@@ -47,12 +47,13 @@ install_python_packages() {
     local want
     want=$(sha256sum pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16)
     [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
-    say "installing Python packages (torch CPU build first; openai-whisper without triton)"
+    say "installing Python packages (torch CPU build first; openai-whisper without triton; basic-pitch without TensorFlow)"
     $PY -m pip install -q --upgrade pip >/dev/null
     $PY -m pip install -q "torch==2.13.0"
     $PY -m pip install -q --no-deps "$($PY scripts/deps.py --only openai-whisper)"
     # shellcheck disable=SC2046
-    $PY -m pip install -q $($PY scripts/deps.py --except openai-whisper --extra test)
+    $PY -m pip install -q $($PY scripts/deps.py --except openai-whisper --except basic-pitch --extra test)
+    $PY -m pip install -q --no-deps "$($PY scripts/deps.py --only basic-pitch)"  # not TensorFlow: ONNX only
     $PY -m pip install -q --no-deps -e .
     echo "$want" > "$stamp"
 }
