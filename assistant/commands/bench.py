@@ -17,7 +17,8 @@ TARGETS = {"help_ms": "≤ 300", "compose_ms": "≤ 50", "render_x_realtime": "�
            "intent_accuracy": "≥ 0.97", "intent_accuracy_spoken": "≥ 0.95", "e2e_typed_first_note_ms": "≤ 150",
            "analysis_key_accuracy": "≥ 0.9", "rss_mb": "≤ 1200", "startup_ms": "≤ 5000",
            "e2e_spoken_first_note_ms": "≤ 800 median, ≤ 1200 p95", "melody_nll_bits": "≥ 10% below the baseline",
-           "melody_c2st_learned": "≤ 0.70, well below rules", "melody_ms": "≤ 100"}
+           "melody_c2st_learned": "≤ 0.70, well below rules", "melody_ms": "≤ 100", "hum_note_f1": "≥ 0.8",
+           "hum_key_accuracy": "≥ 0.9", "hum_notes_in_order": "≥ 0.9", "hum_ms": "≤ 1500 (a 10 s hum → first note)"}
 
 
 def stats(samples: list[float]) -> dict:
@@ -141,6 +142,14 @@ def bench_asr(quick: bool, understand) -> dict:
                for k in ("intent_accuracy", "slot_accuracy", "oos_caught", "oos_false_reject")}}
 
 
+def bench_hum(quick: bool) -> dict:
+    """The hum set (generators.hum.humset): transcription, key, the tune kept in the arranged melody, and a hum of
+    about 10 s to the first block of music (transcribe, quantize, harmonize, arrange, render the first 50 ms)."""
+    from generators.hum.evaluate import evaluate
+
+    return evaluate(10 if quick else 40)
+
+
 def bench_session(runs: int) -> dict:
     from assistant.commands import bench_session as session
 
@@ -177,6 +186,7 @@ def run(args) -> int:
     results.update(intents)
     results["e2e_typed_first_note_ms"] = bench_typed(understand, runs)
     results.update(bench_analysis(4, 0) if args.quick else bench_analysis(16, 40))
+    results.update(bench_hum(args.quick))
     results.update(bench_asr(args.quick, understand))
     results["bench_process_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     results.update(bench_session(3 if args.quick else 5))
