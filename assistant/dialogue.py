@@ -5,14 +5,14 @@ import time
 from dataclasses import replace
 
 from assistant.session import Session
-from assistant.skills import Reply, answer, chat, compose, library, playback
+from assistant.skills import Reply, answer, chat, compose, hum, library, playback
 from intents.model import Intent
 
 SKILLS = {
     "generate": compose.generate, "modify": compose.modify, "undo": compose.undo, "redo": compose.redo,
     "analyze": answer.analyze, "save": library.save,
     "play": playback.play, "pause": playback.pause, "resume": playback.resume, "stop": playback.stop,
-    "volume": playback.volume, "help": chat.help_, "quit": chat.quit_, "unknown": chat.unknown,
+    "volume": playback.volume, "help": chat.help_, "quit": chat.quit_, "unknown": chat.unknown, "hum": hum.listen,
 }
 
 
@@ -31,7 +31,5 @@ def _remembered(reply: Reply, session: Session, said: str, intent: str, conversa
 def hummed(hearing, intent: Intent | None, session: Session, transcript: str,
            conversation_id: str | None = None) -> Reply:
     """A hummed tune (generators.hum.hear.Hearing) and the words said with it, if any: a turn of intent "hum"."""
-    from assistant.skills import hum
-
     said = f"{transcript} (and a hummed tune)" if transcript else "(a hummed tune)"
     return _remembered(hum.hummed(hearing, intent, session), session, said, "hum", conversation_id)

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+
+from assistant.audio.constants import SPEECH_RATE
 from intents.model import Intent
 
 
 class Listener:
-    def __init__(self, config, run_turn: Callable[[str], None], understand: Callable[[str], Intent], live, ui):
+    def __init__(self, config, run_turn: Callable[[str], None], understand: Callable[[str], Intent], live, ui,
+                 run_hum: Callable[[np.ndarray, int, Intent | None], None] | None = None):
         self.config = config
         self.run_turn = run_turn
+        self.run_hum = run_hum
+        """Takes a tune sung after "listen to this" (assistant.turns.TurnRunner.hum)."""
+        self.tune_request: Intent | None = None
+        """The request that asked for the tune awaited ("listen to this and make it a bossa nova")."""
         self.understand = understand
         self.live = live
         """assistant.playback.Live: ducks the music, and knows when maestro's own voice is in the room."""
@@ -31,6 +39,13 @@ class Listener:
         alone ("maestro", "hey maestro") is not a request, the speaker is about to say it."""
         command = self.command(text)
         return command is None or (bool(command) and self.understand(command).name != "unknown")
+
+    def expect_tune(self, request: Intent) -> None:
+        """The next utterance is a tune (the session's listen_for_tune, called by the hum skill)."""
+        if self.mic is not None:
+            self.tune_request = request
+            self.mic.expect_tune()
+            self.ui.note("Listening for your tune: hum, sing or whistle it; pause when you're done.")
 
     def arm(self) -> None:
         """Push-to-talk: the next utterance is a request."""
@@ -63,6 +78,10 @@ class Listener:
         for utterance in mic.utterances(done, hearing=self.live.duck, pausing=recognizer.pausing,
                                         finished=recognizer.finished):
             mic.armed = not self.config.push_to_talk  # one request per press
+            if mic.last_was_tune and self.run_hum is not None:
+                self.ui.heard("(your tune)")
+                self.run_hum(utterance, SPEECH_RATE, self.tune_request)
+                continue
             self.live.duck(True)
             self.ui.busy("transcribing")
             try:

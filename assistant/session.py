@@ -2,6 +2,7 @@
 save, move the timeline). Skills read and change the session; nothing else writes the store."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from assistant.config import Config
 from assistant.store import State, Store, Turn, VersionFiles
 from generators import engine
 from generators.piece import Piece
+from intents.model import Intent
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,9 @@ class Session:
         self.render = render or self.render_whole
         """Piece → (mastered audio, rate). The live player (assistant.playback.Live.bind) sets one that plays while
         it renders."""
+        self.listen_for_tune: Callable[[Intent], None] | None = None
+        """Makes the next utterance a tune ("listen to this"), given the request it came with; set by the live
+        session while a microphone listens, None where there is none (typed, `ask`, `serve`)."""
 
     def _loaded_state(self) -> State:
         """The stored state; a new session starts at the configured volume. The volume lives in the state from then

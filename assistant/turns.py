@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
+from typing import TypeVar
 
 from intents.model import Intent
+
+T = TypeVar("T")
 
 
 class Understanding:
@@ -36,6 +39,15 @@ def decide(session, intent: Intent, text: str, conversation_id: str | None = Non
         return dialogue.handle(intent, session, text, conversation_id)
 
 
+def decide_hummed(session, hearing, intent: Intent | None):
+    """A hummed tune's turn (assistant.dialogue.hummed), under the session folder's lock like any other."""
+    from assistant import dialogue
+
+    with session.store.turn():
+        session.reload()
+        return dialogue.hummed(hearing, intent, session, intent.text if intent else "")
+
+
 class TurnRunner:
     def __init__(self, session, understand: Callable[[str], Intent], ui, port, voice=None):
         self.session = session
@@ -52,13 +64,27 @@ class TurnRunner:
     def turn(self, text: str) -> None:
         """Understand, decide under the turn locks (this process's and the session folder's), then answer. A turn
         that fails says so in one line; what is saved stays."""
-        self.port.check_output()
-        self.ui.busy("thinking")
-        try:
+        def understood():
             intent = self.understand(text)
             self.ui.understood(intent)
+            return intent
+        self._take("thinking", understood, lambda intent: decide(self.session, intent, text))
+
+    def hum(self, audio, rate: int, intent: Intent | None) -> None:
+        """A tune sung after "listen to this" (with the request that asked for it): a turn like any other."""
+        from generators.hum.hear import hear
+
+        self._take("listening to your tune", lambda: hear(audio, rate),
+                   lambda hearing: decide_hummed(self.session, hearing, intent))
+
+    def _take(self, doing: str, prepare: Callable[[], T], act: Callable[[T], object]) -> None:
+        """prepare() outside the locks, act(prepared) under them, then the answer."""
+        self.port.check_output()
+        self.ui.busy(doing)
+        try:
+            prepared = prepare()
             with self._lock:
-                reply = decide(self.session, intent, text)
+                reply = act(prepared)
         except Exception as exc:  # noqa: BLE001 - one failed turn must not end the session; what is saved stays
             if os.environ.get("MAESTRO_DEBUG"):
                 raise
@@ -66,6 +92,9 @@ class TurnRunner:
             return
         finally:
             self.ui.busy(None)
+        self._answer(reply)
+
+    def _answer(self, reply) -> None:
         self.ui.reply(reply.text)
         if self.voice is not None:
             self.voice.say(reply.text)

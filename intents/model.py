@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 INTENTS = ("generate", "modify", "analyze", "play", "pause", "resume", "stop", "save", "undo", "redo", "volume",
-           "help", "quit", "unknown")
+           "help", "quit", "unknown", "hum")
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,7 @@ SLOTS_FOR = {
     "save": ("filename", "format"),
     "volume": ("volume", "volume_change"),
     "undo": ("target",),
+    "hum": MUSIC_SLOTS,
 }
 
 

@@ -5,11 +5,14 @@ help (end-of-query detection): after 100 ms of quiet the speech so far is offere
 (pausing); when that text is a whole request the utterance ends as soon as it is ready (about 450 ms after the
 speech), when it stops mid-phrase ("make it in") the speaker has 1 s to go on, and without a verdict it ends after
 600 ms of quiet; always at 15 s. Music and noise rarely start one, and when they do, the recogniser's own VAD and
-guard stop them; none starts while maestro's own voice is in the room (deaf)."""
+guard stop them; none starts while maestro's own voice is in the room (deaf). After "listen to this" the next
+utterance is a tune (expect_tune): it may start on level alone (a hum or a whistle is not always speech to the VAD),
+and ends after 1.5 s of quiet or at 30 s."""
 from __future__ import annotations
 
 import collections
 import queue
+import time
 from typing import Callable, Iterator
 
 import numpy as np
@@ -31,6 +34,22 @@ PRE_ROLL_S = 0.5
 """Audio kept from before the first speech frame. The streaming VAD can be slow to rise: after music and noise it
 took 380 ms of "make a …" (from the test of that), and 300 ms of pre-roll lost "m", heard as "take"."""
 MAX_UTTERANCE_S = 15.0
+TUNE_END_S = 1.5
+"""Quiet that ends a tune ("listen to this"): singers breathe between phrases."""
+TUNE_MAX_S = 30.0
+TUNE_WAIT_S = 10.0
+"""How long the microphone waits for a tune to start before it listens for requests again."""
+TUNE_LEVEL = 0.02
+"""RMS (-34 dBFS) above which a frame sounds while a tune is awaited: Silero hears speech, and a hum or a whistle
+may not be speech to it."""
+
+
+def _level(frame: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(frame ** 2)))
+
+
+def tune_awaited(mic: "Microphone") -> bool:
+    return time.monotonic() < mic.tune_until
 
 
 class Microphone:
@@ -46,6 +65,10 @@ class Microphone:
         """False to ignore what is said (push-to-talk between presses): no utterance starts."""
         self.deaf: Callable[[], bool] = lambda: False
         """True while no utterance may start: maestro's own voice from the speakers must not become a request."""
+        self.tune_until = 0.0
+        """While time.monotonic() is before this, the next utterance is a tune (expect_tune)."""
+        self.last_was_tune = False
+        """The utterance just yielded was taken as a tune."""
         self._stream = None
 
     def open(self) -> "Microphone":
@@ -64,6 +87,11 @@ class Microphone:
         block = data[:, 0].copy()
         self.level = float(np.sqrt(np.mean(block ** 2)))
         self.blocks.put(block)
+
+    def expect_tune(self) -> None:
+        """The next utterance is a tune: it may start on level alone and ends after TUNE_END_S of quiet. If none
+        starts within TUNE_WAIT_S (after maestro's own voice), requests are listened for again."""
+        self.tune_until = time.monotonic() + TUNE_WAIT_S
 
     def close(self) -> None:
         if self._stream is not None:
@@ -100,31 +128,42 @@ class Microphone:
         pre: collections.deque[np.ndarray] = collections.deque(maxlen=round(PRE_ROLL_S / frame_s))
         speech: list[np.ndarray] = []
         voiced = quiet = 0
+        tune = False
         for frame in self._frames(stop):
             p = vad(frame)
             if not speech and (not self.armed or self.deaf()):
                 pre.clear()
+                if self.deaf() and tune_awaited(self):  # the wait for a tune starts when maestro stops talking
+                    self.tune_until = time.monotonic() + TUNE_WAIT_S
                 continue
             if not speech:
                 pre.append(frame)
-                if p >= START:
+                tune = tune_awaited(self)
+                if p >= START or (tune and _level(frame) >= TUNE_LEVEL):
                     speech, voiced, quiet, self.hearing = list(pre), 1, 0, True
                     if hearing:
                         hearing(True)
                 continue
             speech.append(frame)
-            voiced += p >= START
-            if pausing and quiet >= pause and p >= END:
-                pausing(None)
-            quiet = 0 if p >= END else quiet + 1
-            if pausing and quiet == pause and voiced * frame_s >= MIN_SPEECH_S:
-                pausing(np.concatenate(speech))
-            verdict = finished() if finished and quiet >= pause else None
-            end_s = UNFINISHED_S if verdict is False else END_SILENCE_S
-            if not verdict and quiet * frame_s < end_s and len(speech) * frame_s < MAX_UTTERANCE_S:
-                continue
+            sounding = p >= END or (tune and _level(frame) >= TUNE_LEVEL / 2)
+            voiced += p >= START or (tune and _level(frame) >= TUNE_LEVEL)
+            if tune:
+                quiet = 0 if sounding else quiet + 1
+                if quiet * frame_s < TUNE_END_S and len(speech) * frame_s < TUNE_MAX_S:
+                    continue
+            else:
+                if pausing and quiet >= pause and p >= END:
+                    pausing(None)
+                quiet = 0 if sounding else quiet + 1
+                if pausing and quiet == pause and voiced * frame_s >= MIN_SPEECH_S:
+                    pausing(np.concatenate(speech))
+                verdict = finished() if finished and quiet >= pause else None
+                end_s = UNFINISHED_S if verdict is False else END_SILENCE_S
+                if not verdict and quiet * frame_s < end_s and len(speech) * frame_s < MAX_UTTERANCE_S:
+                    continue
             self.hearing = False
             if voiced * frame_s >= MIN_SPEECH_S:
+                self.last_was_tune, self.tune_until = tune, 0.0 if tune else self.tune_until
                 yield np.concatenate(speech)
             elif hearing:
                 hearing(False)

@@ -31,7 +31,7 @@ class Conversation:
         self.voice = Voice.open(self.config, args.quiet, self.live, ui)
         understand = Understanding(understander())
         self.runner = TurnRunner(self.session, understand, ui, self.live, self.voice)
-        self.listener = Listener(self.config, self.runner.turn, understand, self.live, ui)
+        self.listener = Listener(self.config, self.runner.turn, understand, self.live, ui, self.runner.hum)
         self.keyboard = KeyboardReader(ui, self.runner.turn, on_empty=self.listener.arm)
         self.keyboard_thread: threading.Thread | None = None
 
@@ -49,7 +49,9 @@ class Conversation:
         self.keyboard.run(self.runner.done.is_set)
 
     def spoken(self, mic) -> None:
-        """Listen on the microphone, with the keyboard read alongside on its own thread."""
+        """Listen on the microphone, with the keyboard read alongside on its own thread; "listen to this" makes
+        the next utterance a tune."""
+        self.session.listen_for_tune = self.listener.expect_tune
         self.keyboard_thread = threading.Thread(target=self.typed, daemon=True)
         self.keyboard_thread.start()
         self.listener.run(mic, self.runner.done.is_set)
@@ -93,6 +95,7 @@ def _converse(args, conv: Conversation, ui) -> None:
     except DeviceError as exc:
         ui.warn(f"{exc}; carrying on typed")
         ui.mic = None
+        conv.session.listen_for_tune = None
         if conv.keyboard_thread is not None:  # the keyboard has been read all along: go on with that reader
             conv.keyboard_thread.join()
         else:

@@ -9,6 +9,9 @@ from generators.hum.hear import MAX_S, Hearing
 from intents.model import Intent
 
 FITTING = "folk"
+LISTENING = "I'm listening for your tune. Hum, sing or whistle it now, and pause when you're done."
+NO_EARS = ("I can't hear a tune here. Hum it into the microphone in the voice session (just run maestro), or give "
+           "me a recording: maestro ask --hum tune.wav.")
 NO_TUNE = ("I didn't hear a tune in that. Hum, sing or whistle a melody, one note at a time, for a few seconds, "
            "then give it to me again.")
 
@@ -17,13 +20,22 @@ def style_of(intent: Intent | None, session: Session) -> tuple[str, str | None, 
     """(genre, mood, instruments): the request's, else the current piece's genre and mood, else FITTING."""
     from generators.compose import Request
 
-    slots = intent.slots if intent is not None and intent.name in ("generate", "modify") else None
+    slots = intent.slots if intent is not None and intent.name in ("generate", "modify", "hum") else None
     current = session.current()
     genre = (slots.genre if slots else None) or (current.piece.genre if current else FITTING)
     mood = (slots.mood if slots else None) or (current.piece.mood if current and not (slots and slots.genre)
                                                 else None)
     instruments = slots.instruments if slots else Request().instruments
     return genre, mood, instruments
+
+
+def listen(intent: Intent, session: Session) -> Reply:
+    """"Listen to this": the next utterance is a tune (the live session's microphone, when there is one), and the
+    words said now ("listen to this and make it a bossa nova") give its style."""
+    if session.listen_for_tune is None:
+        return Reply(NO_EARS)
+    session.listen_for_tune(intent)
+    return Reply(LISTENING)
 
 
 def hummed(hearing: Hearing, intent: Intent | None, session: Session) -> Reply:

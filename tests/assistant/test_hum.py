@@ -83,3 +83,41 @@ def test_a_broken_file_is_one_line(maestro, tmp_path):
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "not a readable audio file" in done.stderr
     done = maestro("ask", "--hum", str(bad), "--audio", str(bad))
     assert done.returncode == 2 and "not both" in done.stderr
+
+
+@pytest.mark.audio
+def test_listen_to_this_then_hum_it_in_the_live_session(pulse, speech, tmp_path):
+    """Spoken "listen to this and make it a jazz tune", then a tune hummed into the virtual microphone (the hum set's
+    voice): the screen says maestro listens for a tune, and the tune becomes a jazz piece."""
+    from assistant.audio.virtual import Running
+    from tests.conftest import ROOT
+
+    sung = humset.sing(humset.load()[6], 6)
+    tune = tmp_path / "tune.wav"
+    soundfile.write(tune, sung.audio, sung.rate)
+    app = Running(pulse.env, tmp_path / "s", "--quiet", "--plain", cwd=ROOT)
+    try:
+        app.wait_for("Listening")
+        pulse.speak_into_mic(speech("listen to this and make it a jazz tune")).wait()
+        lines = app.wait_for("maestro>")
+        assert "listening for your tune" in lines[-1].lower() and any("hum, sing or whistle" in line for line in lines)
+        pulse.speak_into_mic(tune).wait()
+        lines = app.wait_for("maestro>")
+        assert any("(your tune)" in line for line in lines)
+        assert "Here is your tune as" in lines[-1] and "jazz" in lines[-1], lines
+        pulse.speak_into_mic(speech("what key is this in")).wait()  # requests are heard as before
+        assert "It's in" in app.wait_for("maestro>")[-1]
+    finally:
+        app.close()
+
+
+def test_listen_to_this_without_a_microphone_says_how(session):
+    from assistant import dialogue
+    from intents.model import Intent, Slots
+
+    reply = dialogue.handle(Intent("hum", 1.0, Slots(), "listen to this"), session, "listen to this")
+    assert "maestro ask --hum" in reply.text and reply.play is None
+    heard: list[Intent] = []
+    session.listen_for_tune = heard.append
+    reply = dialogue.handle(Intent("hum", 1.0, Slots(genre="jazz"), "listen to this"), session, "listen to this")
+    assert reply.text.startswith("I'm listening for your tune") and heard[0].slots.genre == "jazz"
