@@ -12,9 +12,10 @@ GUIDE = (
     ("Ask about it", "\"what key is this in?\", \"what chords are these?\", \"how fast is it?\""),
     ("Listen", "\"play\", \"pause\", \"resume\", \"stop\", \"volume 60\", \"play the previous song\""),
     ("Keep it", "\"save it as sunday\", \"export it as MIDI\""),
+    ("Hum it", "\"listen to this\" (then hum your tune), \"listen to this and make it a bossa nova\""),
 )
 SPOKEN_HELP = ("I make and change music. Try: make a calm lo-fi beat, then make it faster, add drums, "
-               "what key is this in, undo, or save it as sunday.")
+               "what key is this in, undo, or save it as sunday. Or say listen to this, and hum me a tune.")
 
 
 def help_text() -> str:

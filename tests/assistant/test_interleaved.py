@@ -54,6 +54,7 @@ class Mic:
         self.texts = list(texts)
         self.armed = True
         self.deaf = None
+        self.last_was_tune = False
 
     def utterances(self, done, hearing, pausing, finished):
         for text in self.texts:
