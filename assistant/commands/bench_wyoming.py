@@ -6,54 +6,12 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import socket
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 QUESTION = "what key is this in"
 SPOKEN = "make a jazz tune in b flat major at 90 bpm"
-
-
-class _Server:
-    def __init__(self, session: str):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.uri = f"tcp://127.0.0.1:{s.getsockname()[1]}"
-        self.proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--no-play", "--uri", self.uri,
-                                      "--session", session], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                     text=True, env={**os.environ, "OMP_NUM_THREADS": "1"})
-        self.lines: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.proc.stderr is not None  # piped above
-        for line in self.proc.stderr:
-            self.lines.append(line)
-
-    def next_line(self, text: str, after: int, timeout: float = 120) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = [line for line in self.lines[after:] if text in line]
-            if found:
-                return found[0]
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.005)
-        raise RuntimeError(f"maestro serve did not log {text!r}: {''.join(self.lines[-3:]).strip()}")
-
-    def rss_mb(self) -> float:
-        for line in open(f"/proc/{self.proc.pid}/status"):
-            if line.startswith("VmRSS:"):
-                return round(int(line.split()[1]) / 1024, 1)
-        raise OSError("no VmRSS")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=60)
 
 
 def _logged_ms(line: str) -> float:
@@ -86,12 +44,12 @@ def _speech_events():
     return [Transcribe(language="en").event(), AudioStart(SPEECH_RATE, 2, 1).event(), *chunks, AudioStop().event()]
 
 
-def _added(server: _Server, events, until: str, logged: str | None, runs: int) -> list[float]:
+def _added(server, uri: str, events, until: str, logged: str | None, runs: int) -> list[float]:
     """Round trips minus the server's own time for each (none logged: the whole round trip is protocol)."""
     out = []
     for i in range(runs + 1):  # the first is a warm-up
         mark = len(server.lines)
-        total = asyncio.run(_round_trip(server.uri, events, until))
+        total = asyncio.run(_round_trip(uri, events, until))
         work = _logged_ms(server.next_line(logged, mark)) if logged else 0.0
         if i:
             out.append(total - work)
@@ -103,18 +61,18 @@ def measure(runs: int) -> dict:
     from wyoming.info import Describe
 
     from assistant.commands.bench import stats
+    from assistant.serve.child import maestro_serve
 
     with tempfile.TemporaryDirectory() as tmp:
-        server = _Server(str(Path(tmp) / "session"))
+        server, uri = maestro_serve(Path(tmp) / "session", {**os.environ, "OMP_NUM_THREADS": "1"})
         try:
-            server.next_line("serving Wyoming", 0)
             time.sleep(2)
             idle = server.rss_mb()
-            asyncio.run(_round_trip(server.uri, [Transcript("make a calm lofi beat").event()], "handled"))
-            describe = _added(server, [Describe().event()], "info", None, runs)
-            handle = _added(server, [Transcript(QUESTION, context={"conversation_id": "bench"}).event()], "handled",
-                            f"'{QUESTION}'", runs)
-            asr = _added(server, _speech_events(), "transcript", "heard", runs)
+            asyncio.run(_round_trip(uri, [Transcript("make a calm lofi beat").event()], "handled"))
+            describe = _added(server, uri, [Describe().event()], "info", None, runs)
+            handle = _added(server, uri, [Transcript(QUESTION, context={"conversation_id": "bench"}).event()],
+                            "handled", f"'{QUESTION}'", runs)
+            asr = _added(server, uri, _speech_events(), "transcript", "heard", runs)
             after = server.rss_mb()
         finally:
             server.stop()

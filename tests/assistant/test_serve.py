@@ -7,10 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
-import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 
@@ -25,58 +21,29 @@ from wyoming.info import Describe, Info
 from wyoming.tts import Synthesize
 
 from assistant.errors import UserError
+from assistant.serve.child import maestro_serve
 from assistant.serve.server import check_address
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Served:
-    """`maestro serve --no-play` as a process, its log read on a thread."""
+    """`maestro serve --no-play` (assistant.serve.child) with its session folder at hand."""
 
     def __init__(self, session: Path, env: dict):
-        self.port = free_port()
-        self.uri = f"tcp://127.0.0.1:{self.port}"
+        self.child, self.uri = maestro_serve(session, env, ROOT)
+        self.port = int(self.uri.rsplit(":", 1)[1])
         self.session = session
-        self.proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--no-play", "--uri", self.uri,
-                                      "--session", str(session)], cwd=ROOT, env=env, stderr=subprocess.PIPE,
-                                     stdout=subprocess.DEVNULL, text=True)
-        self.lines: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
 
-    def _read(self) -> None:
-        assert self.proc.stderr is not None
-        for line in self.proc.stderr:
-            self.lines.append(line)
-
-    def wait_for(self, text: str, timeout: float = 120) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = [line for line in self.lines if text in line]
-            if found:
-                return found[-1]
-            assert self.proc.poll() is None, "".join(self.lines)
-            time.sleep(0.05)
-        raise AssertionError(f"no {text!r} in the log:\n{''.join(self.lines)}")
+    def wait_for(self, text: str) -> str:
+        return self.child.next_line(text)
 
     def rss_mb(self) -> float:
-        for line in open(f"/proc/{self.proc.pid}/status"):
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        raise OSError("no VmRSS")
+        return self.child.rss_mb()
 
     def state(self) -> dict:
         return json.loads((self.session / "state.json").read_text())
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=60)
 
 
 @pytest.fixture(scope="module")
@@ -84,9 +51,8 @@ def served(tmp_path_factory):
     root = tmp_path_factory.mktemp("serve")
     env = {**os.environ, "XDG_CONFIG_HOME": str(root / "config"), "XDG_DATA_HOME": str(root / "data")}
     server = Served(root / "session", env)
-    server.wait_for("serving Wyoming")
     yield server
-    server.stop()
+    server.child.stop()
 
 
 def run(coroutine):
