@@ -29,23 +29,27 @@ class Understanding:
         return intent
 
 
-def decide(session, intent: Intent, text: str, conversation_id: str | None = None):
-    """The turn's decision (assistant.dialogue) under the session folder's lock, on the state as stored: another
-    process (`maestro ask`) may have taken a turn since."""
-    from assistant import dialogue
-
+def _on_the_stored_state(session, act: Callable[[], T]) -> T:
+    """act() under the session folder's lock, on the state as stored: another process (`maestro ask`) may have
+    taken a turn since."""
     with session.store.turn():
         session.reload()
-        return dialogue.handle(intent, session, text, conversation_id)
+        return act()
+
+
+def decide(session, intent: Intent, text: str, conversation_id: str | None = None):
+    """The turn's decision (assistant.dialogue), on the stored state under the session folder's lock."""
+    from assistant import dialogue
+
+    return _on_the_stored_state(session, lambda: dialogue.handle(intent, session, text, conversation_id))
 
 
 def decide_hummed(session, hearing, intent: Intent | None):
     """A hummed tune's turn (assistant.dialogue.hummed), under the session folder's lock like any other."""
     from assistant import dialogue
 
-    with session.store.turn():
-        session.reload()
-        return dialogue.hummed(hearing, intent, session, intent.text if intent else "")
+    return _on_the_stored_state(session, lambda: dialogue.hummed(hearing, intent, session,
+                                                                 intent.text if intent else ""))
 
 
 class TurnRunner:

@@ -11,16 +11,17 @@ import asyncio
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
 from assistant.asr.guard import Decoded
+from assistant.audio.pcm import audio_events, pcm16
 
-CHUNK_SAMPLES = 1024
-"""Audio per `audio-chunk` event, as Home Assistant sends it."""
+T = TypeVar("T")
+
 RETRY_S = 30.0
 """After a failure, utterances go straight to local Whisper for this long before the server is tried again."""
 TERMS = ("maestro", "lo-fi", "BPM", "semitones", "sharp", "flat", "major", "minor", "transpose", "reggae", "undo")
@@ -44,23 +45,13 @@ class Server:
     """For connecting, sending the utterance and receiving its transcript."""
 
 
-def pcm16(audio: np.ndarray) -> bytes:
-    """Float audio in [-1, 1] as little-endian 16-bit samples."""
-    return (np.clip(audio, -1.0, 1.0) * 32767).astype("<i2").tobytes()
-
-
 async def _transcript(uri: str, pcm: bytes, rate: int) -> str:
     from wyoming.asr import Transcribe, Transcript
-    from wyoming.audio import AudioChunk, AudioStart, AudioStop
     from wyoming.client import AsyncClient
 
     async with AsyncClient.from_uri(uri) as client:
-        await client.write_event(Transcribe(language="en", transcript_terms=list(TERMS)).event())
-        await client.write_event(AudioStart(rate, 2, 1).event())
-        step = CHUNK_SAMPLES * 2
-        for start in range(0, len(pcm), step):
-            await client.write_event(AudioChunk(rate, 2, 1, pcm[start:start + step]).event())
-        await client.write_event(AudioStop().event())
+        for event in [Transcribe(language="en", transcript_terms=list(TERMS)).event(), *audio_events(pcm, rate)]:
+            await client.write_event(event)
         while True:
             event = await client.read_event()
             if event is None:
@@ -78,18 +69,23 @@ class Wyoming:
         self.rate = rate
 
     def decode(self, audio: np.ndarray, prompt: str | None) -> Decoded:
-        try:
-            text = asyncio.run(asyncio.wait_for(_transcript(self.server.uri, pcm16(audio), self.rate),
-                                                self.server.timeout_s))
-        except TimeoutError:
-            raise Unavailable(f"did not answer within {self.server.timeout_s:g} s") from None
-        except (BrokenPipeError, ConnectionResetError, asyncio.IncompleteReadError):
-            raise Unavailable("ended the exchange without a transcript") from None
-        except OSError as exc:
-            raise Unavailable(f"cannot be reached ({_reason(exc)})") from None
-        except (ValueError, KeyError, TypeError) as exc:  # a malformed answer
-            raise Unavailable(f"sent an answer maestro cannot read ({exc.__class__.__name__})") from None
+        text: str = _ask(self.server, _transcript(self.server.uri, pcm16(audio), self.rate), "a transcript")
         return Decoded(text.strip())
+
+
+def _ask(server: Server, exchange: Coroutine[Any, Any, T], answer: str) -> T:
+    """The exchange's result (`answer`) within the server's timeout; every way it can fail is Unavailable, saying
+    which."""
+    try:
+        return asyncio.run(asyncio.wait_for(exchange, server.timeout_s))
+    except TimeoutError:
+        raise Unavailable(f"did not answer within {server.timeout_s:g} s") from None
+    except (BrokenPipeError, ConnectionResetError, asyncio.IncompleteReadError):
+        raise Unavailable(f"ended the exchange without {answer}") from None
+    except OSError as exc:
+        raise Unavailable(f"cannot be reached ({_reason(exc)})") from None
+    except (ValueError, KeyError, TypeError) as exc:  # a malformed answer
+        raise Unavailable(f"sent an answer maestro cannot read ({exc.__class__.__name__})") from None
 
 
 def _reason(exc: OSError) -> str:
@@ -113,12 +109,7 @@ async def _info(uri: str):
 
 def describe(server: Server) -> str:
     """What the server offers for speech to text ("wyoming-faster-whisper (tiny.en)"), or Unavailable."""
-    try:
-        info = asyncio.run(asyncio.wait_for(_info(server.uri), server.timeout_s))
-    except TimeoutError:
-        raise Unavailable(f"did not answer within {server.timeout_s:g} s") from None
-    except OSError as exc:
-        raise Unavailable(f"cannot be reached ({_reason(exc)})") from None
+    info = _ask(server, _info(server.uri), "describing itself")
     programs = [f"{p.name} ({', '.join(m.name for m in p.models)})" for p in info.asr if p.installed]
     if not programs:
         raise Unavailable("offers no speech-to-text program")

@@ -85,7 +85,7 @@ class Microphone:
 
     def _callback(self, data, frames, timing, status) -> None:
         block = data[:, 0].copy()
-        self.level = float(np.sqrt(np.mean(block ** 2)))
+        self.level = _level(block)
         self.blocks.put(block)
 
     def expect_tune(self) -> None:
@@ -145,8 +145,9 @@ class Microphone:
                         hearing(True)
                 continue
             speech.append(frame)
-            sounding = p >= END or (tune and _level(frame) >= TUNE_LEVEL / 2)
-            voiced += p >= START or (tune and _level(frame) >= TUNE_LEVEL)
+            level = _level(frame) if tune else 0.0
+            sounding = p >= END or level >= TUNE_LEVEL / 2
+            voiced += p >= START or level >= TUNE_LEVEL
             if tune:
                 quiet = 0 if sounding else quiet + 1
                 if quiet * frame_s < TUNE_END_S and len(speech) * frame_s < TUNE_MAX_S:

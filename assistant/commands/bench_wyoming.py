@@ -32,16 +32,13 @@ async def _round_trip(uri: str, events, until: str) -> float:
 
 def _speech_events():
     from wyoming.asr import Transcribe
-    from wyoming.audio import AudioChunk, AudioStart, AudioStop
 
-    from assistant.asr.remote import CHUNK_SAMPLES, pcm16
     from assistant.audio.constants import SPEECH_RATE
+    from assistant.audio.pcm import audio_events, pcm16
     from assistant.tts import Speaker
 
     pcm = pcm16(Speaker(SPEECH_RATE).synthesize(SPOKEN)[:, 0] / 0.8)
-    step = CHUNK_SAMPLES * 2
-    chunks = [AudioChunk(SPEECH_RATE, 2, 1, pcm[i:i + step]).event() for i in range(0, len(pcm), step)]
-    return [Transcribe(language="en").event(), AudioStart(SPEECH_RATE, 2, 1).event(), *chunks, AudioStop().event()]
+    return [Transcribe(language="en").event(), *audio_events(pcm, SPEECH_RATE)]
 
 
 def _added(server, uri: str, events, until: str, logged: str | None, runs: int) -> list[float]:

@@ -18,10 +18,10 @@ from wyoming.ping import Ping, Pong
 from wyoming.server import AsyncEventHandler
 from wyoming.tts import Synthesize
 
+from assistant.audio.pcm import audio_events, from_pcm16
 from assistant.serve.events import BadEvent, Limits, read_event
 
 SPEECH_RATE = 16000
-CHUNK_SAMPLES = 1024
 
 
 class Utterance:
@@ -44,8 +44,7 @@ class Utterance:
         self.parts.append(chunk.audio)
 
     def audio(self) -> np.ndarray:
-        pcm = b"".join(self.parts)
-        return np.frombuffer(pcm[: len(pcm) // 2 * 2], "<i2").astype(np.float32) / 32768
+        return from_pcm16(b"".join(self.parts))
 
 
 def _text(event: Event, limits: Limits) -> str:
@@ -129,10 +128,5 @@ class Connection(AsyncEventHandler):
         if self.host.speaker is None:
             await self.write_event(Error(text="maestro has no voice installed", code="no-voice").event())
             return
-        pcm = await self.host.synthesize(text)
-        rate = self.host.speaker.rate
-        await self.write_event(AudioStart(rate, 2, 1).event())
-        step = CHUNK_SAMPLES * 2
-        for start in range(0, len(pcm), step):
-            await self.write_event(AudioChunk(rate, 2, 1, pcm[start:start + step]).event())
-        await self.write_event(AudioStop().event())
+        for audio in audio_events(await self.host.synthesize(text), self.host.speaker.rate):
+            await self.write_event(audio)

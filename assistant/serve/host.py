@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.audio.pcm import pcm16
 from assistant.errors import UserError
 
 TTS_RATE = 22050
@@ -106,8 +107,7 @@ class Host:
 
     def _synthesize(self, text: str) -> bytes:
         assert self.speaker is not None  # the tts program is offered only with a voice
-        mono = self.speaker.synthesize(text)[:, 0]
-        return (np.clip(mono, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+        return pcm16(self.speaker.synthesize(text)[:, 0])
 
     # --- for the connections ------------------------------------------------------------------------------------
 

@@ -18,14 +18,12 @@ NO_TUNE = ("I didn't hear a tune in that. Hum, sing or whistle a melody, one not
 
 def style_of(intent: Intent | None, session: Session) -> tuple[str, str | None, tuple[str, ...]]:
     """(genre, mood, instruments): the request's, else the current piece's genre and mood, else FITTING."""
-    from generators.compose import Request
-
     slots = intent.slots if intent is not None and intent.name in ("generate", "modify", "hum") else None
     current = session.current()
     genre = (slots.genre if slots else None) or (current.piece.genre if current else FITTING)
     mood = (slots.mood if slots else None) or (current.piece.mood if current and not (slots and slots.genre)
                                                 else None)
-    instruments = slots.instruments if slots else Request().instruments
+    instruments = slots.instruments if slots else ()
     return genre, mood, instruments
 
 

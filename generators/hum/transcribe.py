@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -115,8 +115,8 @@ def held_together(heard: list[Heard], level: np.ndarray) -> list[Heard]:
         if (last is not None and note.onset - last.offset < 0.03 and abs(note.pitch - last.pitch) < 0.5
                 and not _dips(level, last, note)):
             a, b = last.offset - last.onset, note.offset - note.onset
-            out[-1] = Heard(last.onset, note.offset, (last.pitch * a + note.pitch * b) / (a + b),
-                            max(last.amplitude, note.amplitude))
+            out[-1] = replace(last, offset=note.offset, pitch=(last.pitch * a + note.pitch * b) / (a + b),
+                              amplitude=max(last.amplitude, note.amplitude))
         else:
             out.append(note)
     return out
@@ -140,11 +140,11 @@ def one_line(heard: list[Heard]) -> list[Heard]:
             last = kept[-1]
             if note.amplitude * (note.offset - note.onset) > last.amplitude * (last.offset - last.onset):
                 if note.onset - last.onset >= MIN_NOTE_S:
-                    kept[-1] = Heard(last.onset, note.onset, last.pitch, last.amplitude)
+                    kept[-1] = replace(last, offset=note.onset)
                 else:
                     kept.pop()
             elif note.offset - last.offset >= MIN_NOTE_S:
-                note = Heard(last.offset, note.offset, note.pitch, note.amplitude)
+                note = replace(note, onset=last.offset)
             else:
                 continue
         kept.append(note)
@@ -164,7 +164,7 @@ def on_the_syllable(heard: list[Heard], level: np.ndarray) -> list[Heard]:
         quiet = np.flatnonzero(level[a:b] < DIP * body)
         if len(quiet):
             onset = (a + int(quiet[-1]) + 1) * ENVELOPE_S  # where the voice rises out of the dip
-            out[i] = Heard(onset, note.offset, note.pitch, note.amplitude)
+            out[i] = replace(note, onset=onset)
             if i and out[i - 1].offset > onset:
-                out[i - 1] = Heard(out[i - 1].onset, onset, out[i - 1].pitch, out[i - 1].amplitude)
+                out[i - 1] = replace(out[i - 1], offset=onset)
     return out
