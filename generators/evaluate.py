@@ -86,45 +86,23 @@ def keys_heard(n: int, duration_s: float = 20, seed: int = 7) -> list[dict[str, 
     return rows
 
 
-def written_key(score: Any) -> str | None:
-    """The key the edition writes, when every part agrees on it; None otherwise."""
-    from music21 import key as m21key
-
-    found = set()
-    for part in score.parts:
-        first = next(iter(part.recurse().getElementsByClass(m21key.Key)), None)
-        if first is None:
-            return None
-        found.add(key_from_pc(first.tonic.pitchClass, first.mode).name)
-    return found.pop() if len(found) == 1 else None
-
-
 def chorales(n: int) -> list[dict[str, Any]]:
-    """The first n Bach chorales (in corpus order) with a written key, rendered through FluidSynth."""
-    from music21 import corpus
-
+    """The first n Bach chorales (in corpus order) with a written key that render, through FluidSynth: the key
+    finder's evaluation set (generators.learn.keys trains on the chorales after these)."""
     from generators.analysis import analyze_audio, analyze_midi
-    from generators.export import write_audio
-    from generators.libs import pretty_midi
-    from generators.render import SAMPLE_RATE
-    from generators.soundfont import find_soundfont
+    from generators.learn.keys import render_score, scores
 
-    soundfont = str(find_soundfont(None))
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        for source in corpus.getComposer("bach"):
+        for name, score, truth in scores("bach"):
             if len(rows) >= n:
                 break
-            score = corpus.parse(source)
-            truth = written_key(score)
-            if truth is None:
+            rendered = render_score(score, Path(tmp))
+            if rendered is None:
                 continue
-            midi, wav = Path(tmp) / "c.mid", Path(tmp) / "c.wav"
-            score.write("midi", fp=str(midi))
-            audio = pretty_midi().PrettyMIDI(str(midi)).fluidsynth(fs=SAMPLE_RATE, synthesizer=soundfont)
-            write_audio(audio / max(1e-9, abs(audio).max()) * 0.5, SAMPLE_RATE, wav)
+            midi, wav = rendered
             found, symbolic = analyze_audio(wav).key, analyze_midi(midi).key
-            rows.append({"name": source.stem, "key": truth, "key_found": found, "key_ok": found == truth,
+            rows.append({"name": name, "key": truth, "key_found": found, "key_ok": found == truth,
                          "midi_key_ok": symbolic == truth})
     return rows
 

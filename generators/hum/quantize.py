@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from generators.hum.keys import key_of
 from generators.hum.transcribe import Heard
+from generators.keys import key_of, of_tune
 from generators.piece import Note
 from generators.theory import Key
 
@@ -144,7 +144,7 @@ def tune_of(heard: Sequence[Heard], velocity: int = 96) -> HummedTune | None:
     pitches = semitones([h.pitch for h in heard])
     period = beat_period([h.onset for h in heard])
     starts, lengths = on_the_grid([h.onset for h in heard], [h.offset for h in heard], period)
-    key = key_of(pitches, lengths)
+    key = key_of(of_tune(pitches, lengths))
     pitches, kept = in_scale(pitches, lengths, key)
     bar, phase = bars_of(starts, lengths)
     notes = tuple(Note(p, s + phase, length, velocity) for p, s, length in zip(pitches, starts, lengths))
