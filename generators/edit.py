@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 from generators import styles
 from generators.compose import Context, Request, compose, make_track, title_for
+from generators.hum.develop import is_hummed, tune_in
+from generators.hum.quantize import HummedTune
 from generators.piece import ChordSpan, Piece, Track
 from generators.theory import MODES, Chord, Key, diatonic_chord
 
@@ -225,11 +227,48 @@ def _same_parts(original: Piece, new: Piece) -> Piece:
 
 def recompose(piece: Piece, duration_s: float | None = None, seed: int | None = None,
               time_signature: str | None = None) -> Piece:
-    """The same request again at another length, meter or seed ("another one like this"), with the same parts."""
+    """The same request again at another length, meter or seed ("another one like this"), with the same parts. A
+    piece on the user's tune keeps the tune: it plays as often as the length asks, in its own meter."""
+    if is_hummed(piece):
+        return _rearranged(piece, duration_s, seed, time_signature)
     new = compose(Request(genre=piece.genre, mood=piece.mood, key=piece.key.name, tempo_bpm=piece.tempo_bpm,
                           duration_s=duration_s or piece.duration_s, seed=piece.seed if seed is None else seed,
                           time_signature=time_signature or piece.time_signature))
     return _same_parts(piece, new)
+
+
+def _tune(piece: Piece) -> HummedTune:
+    tune = tune_in(piece)
+    if tune is None:
+        raise EditError("I can't find your tune in this piece any more: its verse is gone")
+    return tune
+
+
+def _rearranged(piece: Piece, duration_s: float | None, seed: int | None, time_signature: str | None) -> Piece:
+    from generators.hum.arrange import piece_of
+
+    if time_signature and time_signature != piece.time_signature:
+        raise EditError(f"your tune keeps the time you sang it in ({piece.time_signature}); hum it again in "
+                        f"{time_signature} for that")
+    new = piece_of(_tune(piece), Request(genre=piece.genre, mood=piece.mood, seed=piece.seed if seed is None else seed),
+                   seconds=duration_s)
+    return _same_parts(piece, new)
+
+
+def continue_tune(piece: Piece, seed: int) -> tuple[Piece, float]:
+    """"Continue my tune": the tune and the learned model's answer to it become the melody played through the
+    form; also the answer's length in beats. EditError where there is no model or no tune."""
+    from generators.hum.arrange import piece_of
+    from generators.hum.develop import continued
+    from generators.learn import runtime
+
+    model = runtime.available()
+    if model is None:
+        raise EditError(f"I can't continue your tune without the learned melody model ({runtime.status().detail})")
+    tune = _tune(piece)
+    longer = continued(tune, model, piece.genre, seed)
+    new = piece_of(longer, Request(genre=piece.genre, mood=piece.mood, seed=piece.seed))
+    return _same_parts(piece, new), longer.length_beats - tune.length_beats
 
 
 def set_duration(piece: Piece, seconds: float) -> Piece:

@@ -75,7 +75,7 @@ class Slots:
     """True when an added instrument joins what plays ("add a flute"); False when it takes a part over ("let the
     flute play the melody")."""
     target: str | None = None
-    """Which version or piece: "first", "previous"."""
+    """Which version or piece: "first", "previous", or "tune" (the piece built on the tune the user hummed)."""
 
     def only(self, names: tuple[str, ...]) -> "Slots":
         """These slots kept, the rest cleared: each intent cares about its own."""

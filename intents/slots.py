@@ -53,9 +53,11 @@ VARIATION = re.compile(r"\b(another one like (?:this|that|it)|something similar|
                        r"another version|same (?:thing|style) but different|"
                        r"(?:different|new|fresh) (?:version|take|arrangement)|one more like (?:this|that)|"
                        r"more like this)\b")
-LONGER = re.compile(r"\b(longer|extend|lengthen|make it last longer|stretch it)\b")
+LONGER = re.compile(r"\b(longer|extend|lengthen|make it last longer|stretch it|(?:continue|carry on(?: with)?|finish|"
+                    r"develop|write more of|keep going with) (?:my|the|this|that) (?:tune|melody))\b")
 SHORTER = re.compile(r"\b(shorter|trim|shorten|cut it down|make it brief)\b")
 FIRST = re.compile(r"\b(first version|original version|the original|very first|version 1|go back to the start)\b")
+YOUR_TUNE = re.compile(r"\b(my (?:own )?(?:tune|melody|humming)|(?:the tune|what) i (?:hummed|sang|whistled))\b")
 PREVIOUS = re.compile(r"\b(previous (?:song|piece|one|track|tune)|last (?:song|piece|track|tune)|the one before)\b")
 
 
@@ -272,4 +274,5 @@ def extract(text: str, raw: str = "") -> Slots:
             edits.new_section(text) and sec.section is not None),
         livelier=edit.get("livelier", False), section=sec.section, section_index=sec.index, section_s=sec.seconds,
         section_change=edits.section_change(text, sec), layer=edit.get("layer"),
-        target="first" if FIRST.search(text) else "previous" if PREVIOUS.search(text) else None)
+        target="first" if FIRST.search(text) else "previous" if PREVIOUS.search(text) else
+        "tune" if YOUR_TUNE.search(text) else None)

@@ -70,6 +70,7 @@ def converse(tmp_path):
         return {"intent": intent.name, "slots": intent.slots.to_json(), "reply": reply.text,
                 "piece": current.to_json() if current else None}
     turn.session = session.store.root
+    turn.session_object = session
     return turn
 
 

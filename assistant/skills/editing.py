@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from assistant.skills.describe import GENRE_WORD, changes, spoken_seconds
 from generators import edit, form, layers, takes
+from generators.hum.develop import is_hummed
 from generators.piece import Piece
 from generators.theory import Key
 from intents.model import Slots
@@ -224,9 +225,20 @@ def _add_in(piece: Piece, thing: str, spans: tuple[form.Span, ...], said: list[s
     return added.replace(tracks=tuple(kept if t is new else t for t in added.tracks))
 
 
+def _continue_tune(o: Outcome) -> None:
+    """"Continue my tune" (or "make it longer") on a piece built on the user's tune: the tune goes on."""
+    o.piece, beats = edit.continue_tune(o.piece, _seed())
+    bars = round(beats / o.piece.bar_beats)
+    o.said.append(f"I continued your tune: a new {bars}-bar phrase answers it and comes home to "
+                  f"{o.piece.key.tonic}; it's {spoken_seconds(o.piece.duration_s)} long now.")
+
+
 def apply(piece: Piece, s: Slots) -> Outcome:
     section = s.section is not None
     o = Outcome(piece, already=_already(piece, s, section))
+    if s.duration_change == "longer" and not section and not s.duration_s and is_hummed(piece):
+        _continue_tune(o)
+        piece, s = o.piece, dataclasses.replace(s, duration_change=None)
     base = whole(piece, s, section)
     if base != piece:
         text = changes(piece, base)

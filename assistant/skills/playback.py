@@ -37,6 +37,21 @@ def _previous_piece(session: Session):
     return None
 
 
+def _your_tune(session: Session):
+    """The newest version of the latest piece built on a hummed tune, now or earlier on the timeline."""
+    from generators.hum.develop import is_hummed
+
+    current = session.current()
+    if current is not None and is_hummed(current.piece):
+        return current
+    state = session.state
+    for entry in reversed(state.timeline[: state.cursor]):
+        found = session.piece_at(entry)
+        if is_hummed(found.piece):
+            return found
+    return None
+
+
 def play(intent: Intent, session: Session) -> Reply:
     s = intent.slots
     if s.filename:
@@ -45,6 +60,8 @@ def play(intent: Intent, session: Session) -> Reply:
             return Reply(f"I can't find '{s.filename}' in your library ({session.library()}) or as a file path.")
         return Reply(f"Playing {path.name}.", play=path)
     current = _previous_piece(session) if s.target == "previous" else session.current()
+    if s.target == "tune":
+        current = _your_tune(session) or current  # "my tune" may just mean the piece playing
     if current is None:
         return Reply("There is no earlier piece." if s.target == "previous" else NO_PIECE)
     return Reply(f"Playing {current.piece.title}, version {current.version}.", play=current.files.audio)

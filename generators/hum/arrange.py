@@ -21,12 +21,13 @@ MIN_PLAYS, MIN_SECONDS = 2, 20.0
 """The tune plays at least twice, and more often while the piece is shorter than this."""
 
 
-def form(tune: HummedTune) -> tuple[tuple[Section, ...], list[float]]:
-    """The sections, and the beat where each playing of the tune starts."""
+def form(tune: HummedTune, seconds: float | None = None) -> tuple[tuple[Section, ...], list[float]]:
+    """The sections, and the beat where each playing of the tune starts: MIN_PLAYS and MIN_SECONDS, or as many
+    plays (at least one) as make the piece at least `seconds` long."""
     bar = float(tune.beats_per_bar)
     frame = FRAME_BARS * bar
-    plays = MIN_PLAYS
-    while (2 * frame + plays * tune.length_beats) * 60 / tune.tempo_bpm < MIN_SECONDS:
+    plays = MIN_PLAYS if seconds is None else 1
+    while (2 * frame + plays * tune.length_beats) * 60 / tune.tempo_bpm < (seconds or MIN_SECONDS):
         plays += 1
     sections, starts, at = [Section("intro", 0.0, frame)], [], frame
     for i in range(plays):
@@ -45,12 +46,13 @@ def in_register(notes: tuple[Note, ...], centre: int) -> tuple[Note, ...]:
     return tuple(replace(n, pitch=n.pitch + shift) for n in notes)
 
 
-def piece_of(tune: HummedTune, request: Request) -> Piece:
-    """The piece whose melody is the tune, in the requested style (the key and tempo are the tune's)."""
+def piece_of(tune: HummedTune, request: Request, seconds: float | None = None) -> Piece:
+    """The piece whose melody is the tune, in the requested style (the key and tempo are the tune's); `seconds`
+    as in `form`."""
     plan = make_plan(replace(request, key=tune.key.name, tempo_bpm=tune.tempo_bpm, time_signature=tune.meter))
     genre, mood = plan.genre, plan.mood
     rng = random.Random(plan.seed)
-    sections, starts = form(tune)
+    sections, starts = form(tune, seconds)
     length = sections[-1].start + sections[-1].duration
     melody = in_register(tune.notes, genre.melody_register + mood.register)
     played = tuple(replace(n, start=n.start + at) for at in starts for n in melody)

@@ -76,6 +76,31 @@ def test_a_two_minute_hum_is_cut_and_the_reply_says_so(session):
     assert "first 30 seconds" in reply.text and reply.play is not None
 
 
+def test_continue_my_tune_and_play_it_again(converse):
+    """The tune lives on in the session: continued by the learned model, kept through edits and a new piece, and
+    played again on request."""
+    from assistant import dialogue
+    from generators.hum.develop import tune_in
+
+    session = converse.session_object
+    dialogue.hummed(hear(*_sung(5)), None, session, "")
+    hummed = session.current()
+    sung = tune_in(hummed.piece)
+    answer = converse("continue my tune")
+    assert answer["intent"] == "modify" and answer["reply"].startswith("I continued your tune: a new")
+    grown = tune_in(session.current().piece)
+    def timed(notes):
+        return [(n.pitch, n.start, n.duration) for n in notes]  # velocities follow the mood
+    assert grown.length_beats > sung.length_beats and timed(grown.notes[:len(sung.notes)]) == timed(sung.notes)
+    assert converse("make it jazz")["piece"]["genre"] == "jazz"
+    jazz = session.current()
+    assert jazz.version == 3 and timed(tune_in(jazz.piece).notes) == timed(grown.notes)
+    assert converse("make a calm lofi beat")["piece"]["genre"] == "lofi"
+    again = converse("play my tune again")
+    assert again["intent"] == "play" and again["slots"]["target"] == "tune"
+    assert again["reply"] == f"Playing {jazz.piece.title}, version 3."
+
+
 def test_a_broken_file_is_one_line(maestro, tmp_path):
     bad = tmp_path / "tune.wav"
     bad.write_bytes(b"RIFF not really")
