@@ -124,12 +124,20 @@ def _schedule(tune: Tune, rng: np.random.Generator,
     return notes, breaths, t + 0.4
 
 
-def sing(tune: Tune, seed: int) -> Sung:
+HUMMED = (1.0, 0.5, 0.32, 0.2, 0.12, 0.07)
+"""The voice's harmonics: a hum or an "oo"."""
+WHISTLE_OCTAVES = 2
+"""A whistle sounds two octaves above the hum's register (its tonic A4-G#5, 440-830 Hz; tunes reach 1.7 kHz), nearly a
+pure tone."""
+
+
+def sing(tune: Tune, seed: int, whistle: bool = False) -> Sung:
     rng = np.random.default_rng(seed)
     tonic = int(rng.integers(0, 12))
     tempo = float(rng.uniform(80, 112))
     notes, breaths, total = _schedule(tune, rng, tempo)
     base = 45 + (tonic - 45) % 12 + (12 if tonic < 4 else 0)  # the tonic's MIDI note, from A2 up
+    base += 12 * WHISTLE_OCTAVES if whistle else 0
     n = int(total * RATE)
     t = np.arange(n) / RATE
     cents = np.full(n, np.nan)
@@ -151,7 +159,7 @@ def sing(tune: Tune, seed: int) -> Sung:
     cents = cents + drift + 25 * np.sin(2 * np.pi * rate_hz * t) * np.minimum(1, t)
     freq = 440 * 2 ** ((cents - 6900) / 1200)
     phase = 2 * np.pi * np.cumsum(freq) / RATE
-    voice = sum(w * np.sin(k * phase) for k, w in enumerate((1.0, 0.5, 0.32, 0.2, 0.12, 0.07), start=1))
+    voice = sum(w * np.sin(k * phase) for k, w in enumerate((1.0, 0.03) if whistle else HUMMED, start=1))
     voice = voice * amp
     for start in breaths:
         a = int(start * RATE)
