@@ -50,6 +50,18 @@ def test_a_steady_note_is_heard_in_tune():
     assert abs(longest.onset - 0.25) < 0.05
 
 
+def test_a_whistled_note_is_heard_slowed_down_in_tune():
+    high = tone(91, seconds=1.0)  # G6, 1.57 kHz: a whistle
+    assert abs(hear.usual_pitch_hz(high) - 1568) < 20
+    longest = max(hear._heard(high), key=lambda h: h.offset - h.onset)
+    assert abs(longest.pitch - 91) < 0.3 and abs(longest.onset - 0.25) < 0.06 and abs(longest.offset - 1.25) < 0.1
+
+
+def test_whistled_tunes_are_heard():
+    whistled = evaluate.evaluate(8, seed=0, whistle=True)
+    assert whistled["hum_heard"] == 8 and whistled["hum_note_f1"] >= 0.8 and whistled["hum_key_accuracy"] >= 0.75
+
+
 def test_a_drifting_voice_lands_on_its_notes():
     scale = [60, 62, 64, 65, 67, 69, 71, 72, 71, 69, 67, 65, 64, 62, 60]
     drift = np.linspace(-0.4, 0.45, len(scale))  # slowly sharper across the tune, up to 45 cents
