@@ -1,0 +1,95 @@
+"""Echo cancellation: what maestro plays (music and voice, mixed as the player hands them to the speaker) is taken
+out of what the microphone hears, by WebRTC's AEC3 (pywebrtc-audio's EchoCanceller: 10 ms frames, its own delay
+estimator).
+
+- `Reference` keeps the player's output, mixed to mono and resampled to the microphone's rate as it is played, each
+  block stamped with the time it reaches the speaker (the output stream's DAC time). The input stream's ADC times
+  come from the same PortAudio clock, so a microphone block captured at t is matched with what sounded at t; AEC3
+  finds the room's own delay on top.
+- `Canceller` runs AEC3 over 10 ms frames. One lives as long as the microphone, so its filter stays converged from
+  one piece to the next."""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+FRAME_S = 0.01
+"""AEC3 works on 10 ms frames."""
+HISTORY_S = 4.0
+"""How much of the played output is kept to be matched with the microphone."""
+REANCHOR_S = 0.02
+"""When the output's stamped time and its sample count disagree by more than this (an underrun, a stream
+restarted), the count follows the clock."""
+
+
+class Reference:
+    """The player's output at the microphone's rate, by time. `played` is called from the output callback, `at`
+    from the input callback; neither blocks for long."""
+
+    def __init__(self, out_rate: int, mic_rate: int, history_s: float = HISTORY_S):
+        import soxr
+
+        self.out_rate, self.mic_rate = out_rate, mic_rate
+        self._ring = np.zeros(int(history_s * mic_rate), np.float32)
+        self._written = 0
+        """Samples written since the anchor."""
+        self._anchor: float | None = None
+        """Clock time of the first sample written."""
+        self._resampler = soxr.ResampleStream(out_rate, mic_rate, 1, dtype="float32")
+        self._lock = threading.Lock()
+
+    def played(self, block: np.ndarray, dac_time: float) -> None:
+        """A block as it went to the speaker (frames × channels, or mono), and when its first frame sounds."""
+        mono = block.mean(axis=1) if block.ndim == 2 else block
+        y = self._resampler.resample_chunk(np.ascontiguousarray(mono, np.float32))
+        # the resampler holds some samples back: what comes out now ends that much before the block does
+        first = dac_time + len(mono) / self.out_rate - (self._resampler.delay() + len(y)) / self.mic_rate
+        with self._lock:
+            if self._anchor is None or abs(first - (self._anchor + self._written / self.mic_rate)) > REANCHOR_S:
+                self._anchor = first - self._written / self.mic_rate
+            self._write(y)
+
+    def _write(self, y: np.ndarray) -> None:
+        size = len(self._ring)
+        y = y[-size:]
+        at = self._written % size
+        first = min(len(y), size - at)
+        self._ring[at:at + first] = y[:first]
+        self._ring[:len(y) - first] = y[first:]
+        self._written += len(y)
+
+    def at(self, adc_time: float, n: int) -> np.ndarray:
+        """The n reference samples from `adc_time` on; silence where nothing was played then, or it is forgotten."""
+        out = np.zeros(n, np.float32)
+        with self._lock:
+            if self._anchor is None:
+                return out
+            start = round((adc_time - self._anchor) * self.mic_rate)
+            size = len(self._ring)
+            lo, hi = max(start, self._written - size, 0), min(start + n, self._written)
+            if lo < hi:
+                out[lo - start:hi - start] = self._ring[np.arange(lo, hi) % size]
+        return out
+
+
+class Canceller:
+    """AEC3 over a stream of microphone blocks and their reference; blocks are whole 10 ms frames."""
+
+    def __init__(self, rate: int, delay_ms: int = 0):
+        from pywebrtc_audio import EchoCanceller
+
+        self.rate = rate
+        self.frame = round(rate * FRAME_S)
+        self._aec = EchoCanceller(rate, 1, delay_ms)
+
+    def process(self, near: np.ndarray, far: np.ndarray) -> np.ndarray:
+        """The microphone block with the echo of `far` taken out. Both are float32 mono of the same length, a
+        multiple of 10 ms."""
+        if len(near) % self.frame or len(far) != len(near):
+            raise ValueError(f"blocks of whole {self.frame}-sample frames, near and far alike")
+        out = np.empty_like(near, dtype=np.float32)
+        for i in range(0, len(near), self.frame):
+            out[i:i + self.frame] = self._aec.process(np.ascontiguousarray(near[i:i + self.frame], np.float32),
+                                                      np.ascontiguousarray(far[i:i + self.frame], np.float32))
+        return out
