@@ -75,7 +75,7 @@ class Listener:
         mic.armed = not self.config.push_to_talk
         self.ui.note("Listening. Speak a request (or type one and press Enter)." if mic.armed else
                      "Ready. Press Enter, then speak a request (or type one and press Enter).")
-        for utterance in mic.utterances(done, hearing=self.live.duck, pausing=recognizer.pausing,
+        for utterance in mic.utterances(done, hearing=self.live.user_speaks, pausing=recognizer.pausing,
                                         finished=recognizer.finished):
             mic.armed = not self.config.push_to_talk  # one request per press
             if mic.last_was_tune and self.run_hum is not None:

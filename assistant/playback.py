@@ -4,6 +4,7 @@ out. Two ports: the live session's own player, and a one-shot `ask`, whose music
 answer is printed and whose controls reach the process that is playing (assistant.audio.remote)."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Protocol
 
@@ -56,6 +57,8 @@ class Live:
         """The session whose pieces play (bind): what plays is shown as its current piece."""
         self._streamed = False
         """The version the last render made already plays (it started while it rendered)."""
+        self._hushed_at = -1.0
+        """When the user last talked over maestro (time.monotonic())."""
 
     def bind(self, session) -> None:
         self.session = session
@@ -131,12 +134,23 @@ class Live:
         if self.player is not None:
             self.player.duck(on)
 
-    def voice_in_the_room(self) -> bool:
-        """maestro's own voice is playing (or just stopped): the microphone should not take it for a request."""
-        return self.player is not None and self.player.voice_in_the_room()
+    def user_speaks(self, on: bool) -> None:
+        """The microphone heard the user start (True) or drop a blip (False): the music ducks; with the echo
+        cancelled, a reply being spoken stops at once, and one still being synthesized is not spoken."""
+        self.duck(on)
+        if on and self.config.echo_cancel:
+            self._hushed_at = time.monotonic()
+            if self.player is not None:
+                self.player.hush()
 
-    def say(self, audio) -> None:
-        if self.player is not None:
+    def voice_in_the_room(self) -> bool:
+        """maestro's own voice is playing (or just stopped): without echo cancelling, the microphone should not
+        take it for a request. With it, the voice is taken out of what the microphone hears, and it listens on."""
+        return self.player is not None and not self.config.echo_cancel and self.player.voice_in_the_room()
+
+    def say(self, audio, asked_at: float | None = None) -> None:
+        """Speak; not when the user has talked since the reply was asked for (at `asked_at`, time.monotonic())."""
+        if self.player is not None and (asked_at is None or asked_at > self._hushed_at):
             self.player.say(audio)
 
     def close(self) -> None:

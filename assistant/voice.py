@@ -3,6 +3,7 @@ under the voice), and listening and typing go on meanwhile."""
 from __future__ import annotations
 
 import threading
+import time
 
 
 class Voice:
@@ -31,9 +32,11 @@ class Voice:
         if self.live.player is None:  # the speaker went away
             return
 
+        asked_at = time.monotonic()
+
         def speak():
             try:
-                self.live.say(self.speaker.synthesize(text))
+                self.live.say(self.speaker.synthesize(text), asked_at)
             except Exception as exc:  # noqa: BLE001 - a failed voice must not end the session
                 self.ui.warn(f"could not speak the reply ({exc.__class__.__name__})")
         thread = threading.Thread(target=speak, daemon=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import collections
 import queue
 import time
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import numpy as np
 
@@ -21,6 +21,9 @@ from assistant.asr.vad import Stream
 from assistant.audio import devices
 from assistant.audio.constants import MIC_BLOCK, SPEECH_RATE
 from assistant.errors import DeviceError
+
+if TYPE_CHECKING:
+    from assistant.audio.echo import Canceller
 
 START, END = 0.5, 0.35  # speech probability that starts an utterance, and below which a frame is quiet
 MIN_SPEECH_S = 0.1
@@ -53,9 +56,12 @@ def tune_awaited(mic: "Microphone") -> bool:
 
 
 class Microphone:
-    def __init__(self, device=None, latency_s: float = 0.2):
+    def __init__(self, device=None, latency_s: float = 0.2, reference=None):
         self.device = device
         self.latency = latency_s
+        self.reference = reference
+        """An echo.Reference of what the speaker plays: each block is matched with it and the echo taken out."""
+        self._canceller: Canceller | None = None
         self.blocks: queue.Queue = queue.Queue()
         self.level = 0.0
         """The last block's RMS level, for the meter."""
@@ -72,6 +78,10 @@ class Microphone:
         self._stream = None
 
     def open(self) -> "Microphone":
+        if self.reference is not None:
+            from assistant.audio.echo import Canceller
+
+            self._canceller = Canceller(SPEECH_RATE)
         sd = devices.sounddevice()
         device = devices.input_device(self.device)
         try:
@@ -85,6 +95,8 @@ class Microphone:
 
     def _callback(self, data, frames, timing, status) -> None:
         block = data[:, 0].copy()
+        if self._canceller is not None:  # about 0.3 ms a block (1% of a core)
+            block = self._canceller.process(block, self.reference.at(timing.inputBufferAdcTime, frames))
         self.level = _level(block)
         self.blocks.put(block)
 

@@ -52,8 +52,10 @@ class Voice:
 
 
 class Player:
-    def __init__(self, device=None, latency_s: float = MIN_LATENCY_S, volume: int = 80):
+    def __init__(self, device=None, latency_s: float = MIN_LATENCY_S, volume: int = 80, reference=None):
         self.device = device
+        self.reference = reference
+        """An echo.Reference that keeps what is played, for the microphone's echo canceller; None without one."""
         self.latency = max(MIN_LATENCY_S, latency_s)
         self.volume = volume / 100
         self.music: Voice | None = None
@@ -98,6 +100,8 @@ class Player:
                 out[:len(chunk)] += chunk * min(1.0, self.volume + 0.2)
                 if len(chunk):
                     self._voice_at = time.monotonic()
+        if self.reference is not None:
+            self.reference.played(out, timing.outputBufferDacTime)
 
     # --- control ---------------------------------------------------------------------------------------------
     def play(self, audio: np.ndarray | None = None, total: int | None = None) -> Voice:
@@ -133,6 +137,13 @@ class Player:
         with self._lock:
             self.music = None
             self.speech = None
+
+    def hush(self) -> bool:
+        """Cut maestro's voice short (the user talked over it); True when it was speaking."""
+        with self._lock:
+            speaking = self.speech is not None and not self.speech.done
+            self.speech = None
+        return speaking
 
     def duck(self, on: bool) -> None:
         self.ducked = on

@@ -86,8 +86,12 @@ class Pulse:
 
     def record_speaker(self, path: Path) -> Recording:
         """Capture what is played to the virtual speaker into a WAV file; returns once the capture is running."""
-        proc = subprocess.Popen(["parecord", "--latency-msec=50", "-d", "speaker.monitor", "--file-format=wav",
-                                 str(path)], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return self.record(path, "speaker.monitor")
+
+    def record(self, path: Path, source: str) -> Recording:
+        """Capture a source ("speaker.monitor", or "micfeed.monitor": what the microphone hears) into a WAV file."""
+        proc = subprocess.Popen(["parecord", "--latency-msec=50", "-d", source, "--file-format=wav", str(path)],
+                                env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return Recording(proc, path).started()
 
     def speak_into_mic(self, wav: Path) -> subprocess.Popen:
@@ -111,6 +115,11 @@ class Pulse:
             time.sleep(0.05)
         raise RuntimeError("the loopback's volume could not be set")
 
+    def room(self, delay_s: float, decay_s: float, gain: float = 1.0) -> "Room":
+        """Feed what the speaker plays back into the microphone through a synthetic room (assistant/audio/room.py):
+        a direct path after `delay_s` (on top of the capture's own latency) and a tail of `decay_s`."""
+        return Room(self, delay_s, decay_s, gain).start()
+
     def unload(self, module: str) -> None:
         subprocess.run(["pactl", "unload-module", module], env=self.env, capture_output=True)
 
@@ -120,6 +129,57 @@ class Pulse:
             p.wait(timeout=5)
         self._tickers.clear()
         subprocess.run(["pulseaudio", "--kill"], env=self.env, capture_output=True, timeout=30)
+
+
+class Room:
+    """The speaker's monitor, convolved with a room's impulse response block by block (overlap-add), played into
+    the microphone's feed."""
+
+    RATE, BLOCK = 16000, 480
+
+    def __init__(self, pulse: Pulse, delay_s: float, decay_s: float, gain: float):
+        from assistant.audio.room import impulse_response
+
+        self.pulse, self.ir = pulse, impulse_response(self.RATE, delay_s, decay_s) * gain
+        self._procs: list[subprocess.Popen] = []
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> "Room":
+        raw = ["--format=s16le", f"--rate={self.RATE}", "--channels=1", "--latency-msec=20"]
+        self._procs = [subprocess.Popen(["parec", "-d", "speaker.monitor", *raw], env=self.pulse.env,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL),
+                       subprocess.Popen(["pacat", "--playback", "-d", "micfeed", *raw], env=self.pulse.env,
+                                        stdin=subprocess.PIPE, stderr=subprocess.DEVNULL)]
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        import numpy as np
+
+        source, sink = self._procs[0].stdout, self._procs[1].stdin
+        assert source is not None and sink is not None  # opened with pipes
+        size = 1 << int(np.ceil(np.log2(len(self.ir) + self.BLOCK)))
+        spectrum, tail = np.fft.rfft(self.ir, size), np.zeros(size)
+        while True:
+            data = source.read(self.BLOCK * 2)
+            if len(data) < self.BLOCK * 2:
+                return
+            x = np.frombuffer(data, np.int16).astype(np.float64) / 32768
+            tail += np.fft.irfft(np.fft.rfft(x, size) * spectrum, size)
+            out, tail = tail[:self.BLOCK], np.concatenate([tail[self.BLOCK:], np.zeros(self.BLOCK)])
+            try:
+                sink.write((np.clip(out, -1, 1) * 32767).astype(np.int16).tobytes())
+                sink.flush()
+            except (BrokenPipeError, ValueError):
+                return
+
+    def stop(self) -> None:
+        for proc in self._procs:
+            proc.terminate()
+            proc.wait(timeout=5)
+        if self._thread is not None:
+            self._thread.join(timeout=5)
 
 
 class Running:

@@ -70,6 +70,16 @@ def _speech_server():
     return f"{settings.asr_uri} offers {offered}"
 
 
+def _echo_cancel():
+    from assistant import config
+
+    if not config.load().echo_cancel:
+        return "off (echo_cancel: false): the microphone is deaf while maestro speaks, and music ducks"
+    import pywebrtc_audio  # noqa: F401 - that it loads is the check
+
+    return "on: WebRTC AEC3 takes what maestro plays out of what the microphone hears"
+
+
 def _intents():
     from intents.classifier import default_model_path
     from intents.export import compiled_path
@@ -117,6 +127,7 @@ CHECKS = (
     ("Whisper weights", _whisper, "make setup"),
     ("speech server (Wyoming)", _speech_server, "start the server, or fix `asr_uri:` in the config file "
                                                 "(docs/wyoming.md)"),
+    ("echo cancellation", _echo_cancel, "make setup (it installs pywebrtc-audio)"),
     ("intent model", _intents, "python -m intents.train"),
     ("melody engine", _melody, "git checkout -- generators/learn/weights (the shipped weights)"),
     ("piper voice", _piper, "make setup"),

@@ -22,6 +22,7 @@ class Conversation:
 
         self.ui = ui
         self.config = load_config()
+        self.reference = _reference(self.config)
         store = Store(session_dir(args.session))
         self.session = Session(store, self.config)
         for w in store.warnings:
@@ -40,7 +41,7 @@ class Conversation:
         from assistant.audio.player import Player
 
         try:
-            return Player(self.config.output_device, self.config.output_latency_s, volume).open()
+            return Player(self.config.output_device, self.config.output_latency_s, volume, self.reference).open()
         except DeviceError as exc:
             self.ui.warn(f"{exc}; music will be saved but not played")
             return None
@@ -60,6 +61,16 @@ class Conversation:
         if self.voice is not None:
             self.voice.close()
         self.live.close()
+
+
+def _reference(config):
+    """What the speaker plays, kept for the microphone's echo canceller (config echo_cancel); None when it is off."""
+    if not config.echo_cancel:
+        return None
+    from assistant.audio.constants import MUSIC_RATE, SPEECH_RATE
+    from assistant.audio.echo import Reference
+
+    return Reference(MUSIC_RATE, SPEECH_RATE)
 
 
 def run(args) -> int:
@@ -83,7 +94,7 @@ def _converse(args, conv: Conversation, ui) -> None:
         conv.typed()
         return
     try:
-        mic = Microphone(conv.config.input_device).open()
+        mic = Microphone(conv.config.input_device, reference=conv.reference).open()
     except DeviceError as exc:
         ui.start(player=conv.live.player)
         ui.warn(f"{exc}; type your requests instead")

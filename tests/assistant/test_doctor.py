@@ -29,3 +29,12 @@ def test_a_missing_soundfont_is_one_line_and_music_still_plays(maestro, tmp_path
     assert done.returncode == 0
     lines = [line for line in done.stdout.splitlines() if "/nonexistent/piano.sf2" in line]
     assert len(lines) == 1 and "playing with" in lines[0] and "MuseScore_General" in lines[0], done.stdout
+
+
+def test_echo_cancelling_is_said_on_or_off(maestro, tmp_path):
+    config = tmp_path / "config.yaml"
+    for setting, said in (("true", "on: WebRTC AEC3"), ("false", "off (echo_cancel: false)")):
+        config.write_text(f"echo_cancel: {setting}\n")
+        done = maestro("doctor", env={"MAESTRO_CONFIG": str(config), "COLUMNS": "200"})
+        line = next(line for line in done.stdout.splitlines() if "echo cancellation" in line)
+        assert "ok" in line and said in line, done.stdout

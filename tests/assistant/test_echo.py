@@ -1,0 +1,202 @@
+"""Echo cancellation (assistant/audio/echo.py): the player's output kept by time and matched with the microphone's
+blocks; WebRTC's AEC3 taking music and maestro's voice out of synthetic rooms while the user's speech stays; ten
+minutes of its own output never a request; and, live through the virtual devices with a room in the harness, a
+reply talked over stops."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import soundfile
+import soxr
+
+from assistant.audio.echo import Canceller, Reference
+from assistant.audio.room import echo_of, erle_db, impulse_response
+
+RATE = 16000
+BLOCK = 480
+
+
+def test_the_reference_is_found_by_time():
+    ref = Reference(48000, RATE)
+    tone = np.random.default_rng(3).normal(0, 0.1, 48000).astype(np.float32)
+    for i in range(0, 48000, 1024):
+        ref.played(np.stack([tone[i:i + 1024]] * 2, axis=1), 10.0 + i / 48000)
+    expected = soxr.resample(tone, 48000, RATE)
+    got = ref.at(10.5, BLOCK)
+    lag = max(range(-100, 101), key=lambda k: float(got @ expected[8000 + k:8000 + k + BLOCK]))
+    assert abs(lag) <= 2, lag  # within two samples of what sounded at 10.5 s
+    assert not ref.at(9.0, BLOCK).any() and not ref.at(11.5, BLOCK).any()  # before anything played, and ahead
+
+
+def test_a_gap_in_the_output_moves_the_reference_with_the_clock():
+    ref = Reference(RATE, RATE)
+    ref.played(np.ones(1600, np.float32), 0.0)
+    ref.played(np.full(1600, 2.0, np.float32), 0.5)  # 0.4 s of nothing played between (an underrun)
+    assert ref.at(0.52, 10).mean() == pytest.approx(2.0, abs=0.05)
+    assert not ref.at(0.3, 10).any()
+
+
+def test_blocks_are_whole_frames():
+    with pytest.raises(ValueError, match="160-sample frames"):
+        Canceller(RATE).process(np.zeros(100, np.float32), np.zeros(100, np.float32))
+
+
+@pytest.fixture(scope="module")
+def played():
+    """Twenty seconds of what maestro plays, at the microphone's rate: a piece, with its voice over it."""
+    from generators import engine
+    from generators.compose import Request
+    from generators.master import master
+    from generators.render import SAMPLE_RATE
+    from tests.conftest import synthesize
+
+    music = engine.get()
+    piece = music.compose(Request(genre="rock", seed=5, duration_s=20))
+    out = soxr.resample(master(engine.render(music, piece), SAMPLE_RATE).mean(axis=1), SAMPLE_RATE, RATE)
+    voice, rate = soundfile.read(synthesize("here is an energetic rock song in e minor"), dtype="float32")
+    voice = soxr.resample(voice, rate, RATE)
+    out[8 * RATE:8 * RATE + len(voice)] += voice
+    return out.astype(np.float32)
+
+
+def cancel(near: np.ndarray, far: np.ndarray) -> np.ndarray:
+    c = Canceller(RATE)
+    n = len(near) // BLOCK * BLOCK
+    return np.concatenate([c.process(near[i:i + BLOCK], far[i:i + BLOCK]) for i in range(0, n, BLOCK)])
+
+
+@pytest.mark.parametrize("delay_s,decay_s", [(0.02, 0.05), (0.05, 0.15), (0.08, 0.3)])
+def test_music_and_voice_are_cancelled_in_a_room(played, delay_s, decay_s):
+    echo = echo_of(played, RATE, delay_s, decay_s)
+    out = cancel(echo, played)
+    settled = 3 * RATE
+    assert erle_db(echo[settled:len(out)], out[settled:]) >= 15
+
+
+def speech_probabilities(audio: np.ndarray) -> np.ndarray:
+    from assistant.asr.vad import Stream
+
+    vad = Stream()
+    return np.array([vad(audio[i:i + Stream.FRAME]) for i in range(0, len(audio) - Stream.FRAME, Stream.FRAME)])
+
+
+def test_the_voice_is_heard_and_the_music_is_not(played):
+    """A request said 6 dB over the music's echo: after the canceller the VAD hears the voice and nothing in the
+    music before it, and Whisper understands it. (At 0 dB the canceller alone is not enough: its suppressor takes
+    the voice down with the echo's tail; ducking, once the voice is heard, has to do the rest.)"""
+    from assistant.asr import load_recognizer
+    from assistant.audio.mic import START
+    from assistant.config import Config
+    from tests.conftest import synthesize
+
+    said, rate = soundfile.read(synthesize("make it faster and add a flute"), dtype="float32")
+    said = soxr.resample(said, rate, RATE)
+    speech = np.zeros_like(played)
+    speech[12 * RATE:12 * RATE + len(said)] = said
+    echo = echo_of(played, RATE, 0.05, 0.2)
+    active = np.abs(speech) > 0.01
+    echo *= np.sqrt(np.mean(speech[active] ** 2) / np.mean(echo[active] ** 2)) / 2  # 6 dB under the voice
+    near = (echo + speech).astype(np.float32)
+    out = cancel(near, played)
+    frames = [int(t * RATE) // 512 for t in (3, 12, 12 + len(said) / RATE)]
+    raw, clean = speech_probabilities(near), speech_probabilities(out)
+    assert raw[frames[0]:frames[1]].max() >= START  # without it, the music alone starts an utterance
+    assert clean[frames[0]:frames[1]].max() < START <= clean[frames[1]:frames[2]].max()
+    heard = load_recognizer(Config()).transcribe(out[11 * RATE:13 * RATE + len(said)]).text.lower()
+    assert "make it faster" in heard and "flute" in heard, heard
+
+
+def test_a_room_delays_then_decays():
+    ir = impulse_response(RATE, 0.04, 0.2)
+    assert np.argmax(np.abs(ir)) == int(0.04 * RATE) and len(ir) == int(0.04 * RATE) + int(0.2 * RATE)
+    tail = ir[int(0.04 * RATE) + 1:]
+    assert np.abs(tail[-400:]).max() < np.abs(tail[:400]).max() / 100  # 60 dB down by the end
+
+
+def voiced_seconds(path, start_s: float = 0.0, end_s: float | None = None, threshold: float = 0.003) -> float:
+    """Seconds (in 50 ms frames) louder than `threshold` between start_s and end_s of a capture."""
+    audio, rate = soundfile.read(str(path))
+    mono = audio.mean(axis=1) if audio.ndim == 2 else audio
+    mono = mono[int(start_s * rate):None if end_s is None else int(end_s * rate)]
+    hop = rate // 20
+    frames = mono[:len(mono) // hop * hop].reshape(-1, hop)
+    return float((np.sqrt((frames ** 2).mean(axis=1)) > threshold).sum() / 20)
+
+
+@pytest.mark.slow
+@pytest.mark.audio
+def test_talking_over_a_reply_cuts_it(pulse, speech, tmp_path):
+    """With the echo cancelled the microphone listens while maestro speaks: its long help reply, talked over 3 s
+    in, falls silent while the user is still talking, and what was said is taken as the next request (what the
+    overlapped words are heard as is not asserted here)."""
+    from assistant.audio.constants import MUSIC_RATE
+    from assistant.audio.virtual import Running
+    from assistant.tts import Speaker
+    from tests.conftest import ROOT
+
+    config = tmp_path / "config.yaml"
+    config.write_text("echo_cancel: true\n")
+    app = Running({**pulse.env, "MAESTRO_CONFIG": str(config)}, tmp_path / "s", "--plain", cwd=ROOT)
+    room = pulse.room(0.05, 0.15, gain=0.5)  # the voice's echo about 6 dB under the user's voice
+    try:
+        app.wait_for("Listening")
+        capture = tmp_path / "speaker.wav"
+        rec = pulse.record_speaker(capture)
+        app.type("what can you do")
+        reply = app.wait_for("maestro>")[-1].split("maestro>", 1)[1].strip()
+        rec.wait_more(3.0)  # the voice has been speaking for a second or more
+        talked = rec.captured_s()
+        pulse.speak_into_mic(speech("make it a jazz tune with a flute and some drums")).wait()
+        done = rec.captured_s()
+        lines = app.wait_for("maestro>")
+        rec.stop(tail_s=0.5)
+        assert len([line for line in lines if line.startswith("heard>")]) == 1, lines  # one utterance: the user's
+        whole = len(Speaker(MUSIC_RATE).synthesize(reply)) / MUSIC_RATE
+        assert whole > 7 and done - talked > 2  # the reply (started after the typed line) would have gone on
+        assert voiced_seconds(capture, 0, talked) >= 1.0  # it was speaking
+        assert voiced_seconds(capture, talked + 1.0, done) == 0  # and was silent soon after the user began
+    finally:
+        room.stop()
+        app.close()
+
+
+@pytest.mark.slow
+def test_ten_minutes_of_its_own_music_and_voice_are_never_a_request():
+    """Ten minutes of what maestro plays (eight pieces, each announced by its reply over the ducked music), through
+    a different room each, the one canceller kept across pieces, then the microphone's own utterance cutter: no
+    utterance starts. The first two minutes of the same echo, uncancelled, start some (2 here)."""
+    from assistant.audio.constants import MIC_BLOCK, MUSIC_RATE
+    from assistant.audio.mic import Microphone
+    from assistant.audio.player import DUCK
+    from assistant.errors import DeviceError
+    from assistant.tts import Speaker
+    from generators import engine, styles
+    from generators.compose import Request
+    from generators.master import master
+
+    music, voice, rooms = engine.get(), Speaker(MUSIC_RATE), [(0.02, 0.05), (0.05, 0.15), (0.08, 0.3)]
+    played, heard = [], []
+    for i, genre in enumerate(styles.GENRES[:8]):
+        piece = music.compose(Request(genre=genre, seed=40 + i, duration_s=75))
+        out = master(engine.render(music, piece), MUSIC_RATE).mean(axis=1)
+        said = voice.synthesize(f"Here is {piece.title}, in {piece.key.name} at {piece.tempo_bpm:.0f} BPM.")[:, 0]
+        out[:len(said)] = out[:len(said)] * DUCK + said
+        out = soxr.resample(out, MUSIC_RATE, RATE).astype(np.float32)
+        played.append(out)
+        heard.append(echo_of(out, RATE, *rooms[i % 3], seed=i))
+    far, near = np.concatenate(played), np.concatenate(heard)
+    assert len(far) >= 600 * RATE
+
+    def utterances(feed: np.ndarray) -> int:
+        mic = Microphone()
+        for i in range(0, len(feed) - MIC_BLOCK + 1, MIC_BLOCK):
+            mic.blocks.put(feed[i:i + MIC_BLOCK])
+        count = 0
+        try:
+            for _ in mic.utterances(mic.blocks.empty):
+                count += 1
+        except DeviceError:  # the feed ran out
+            pass
+        return count
+    assert utterances(cancel(near, far)) == 0
+    assert utterances(near[:120 * RATE]) >= 1
