@@ -75,8 +75,11 @@ def test_200_interleaved_turns_end_consistent(tmp_path):
     ui = QuietUI(lines)
     understand = Understanding(understander())
 
-    class Live:  # no speaker: the listener only ducks and asks whether maestro is speaking
+    class Live:  # no speaker: the listener only ducks, says the user speaks, and asks whether maestro is speaking
         def duck(self, on):
+            pass
+
+        def user_speaks(self, on):
             pass
 
         def voice_in_the_room(self):
