@@ -33,9 +33,9 @@ class Reference:
         self.out_rate, self.mic_rate = out_rate, mic_rate
         self._ring = np.zeros(int(history_s * mic_rate), np.float32)
         self._written = 0
-        """Samples written since the anchor."""
+        """Samples written in all; sample i sounded at _anchor + i / mic_rate."""
         self._anchor: float | None = None
-        """Clock time of the first sample written."""
+        """Clock time of sample 0 (moved when the clock and the count disagree)."""
         self._resampler = soxr.ResampleStream(out_rate, mic_rate, 1, dtype="float32")
         self._lock = threading.Lock()
 

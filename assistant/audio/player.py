@@ -138,12 +138,10 @@ class Player:
             self.music = None
             self.speech = None
 
-    def hush(self) -> bool:
-        """Cut maestro's voice short (the user talked over it); True when it was speaking."""
+    def hush(self) -> None:
+        """Cut maestro's voice short (the user talked over it)."""
         with self._lock:
-            speaking = self.speech is not None and not self.speech.done
             self.speech = None
-        return speaking
 
     def duck(self, on: bool) -> None:
         self.ducked = on

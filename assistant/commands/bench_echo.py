@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import subprocess
 import sys
 import tempfile
@@ -72,7 +73,7 @@ def _room_erle(pulse, audio: np.ndarray, delay_s: float, decay_s: float, folder:
         while time.monotonic() - start < len(audio) / MUSIC_RATE:
             try:
                 cleaned.append(mic.blocks.get(timeout=1))
-            except Exception:  # noqa: BLE001 - queue.Empty: a block late under load
+            except queue.Empty:  # a block late under load
                 continue
     finally:
         raw.stop()
@@ -125,8 +126,11 @@ def interrupt_ms(pulse, folder: Path, runs: int) -> list[float]:
     def hush(on: bool) -> None:
         if on:
             player.hush()
-    listener = threading.Thread(target=lambda: [None for _ in mic.utterances(done.is_set, hearing=hush)],
-                                daemon=True)
+
+    def listen() -> None:
+        for _ in mic.utterances(done.is_set, hearing=hush):
+            pass
+    listener = threading.Thread(target=listen, daemon=True)
     listener.start()
     samples = []
     try:

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from generators.keys import KINDS, MODES, TABLE_FILE, Evidence
+from generators.keys import KINDS, MODES, TABLE_FILE, Evidence, ranked
 from generators.theory import Key, key_from_pc
 
 EVAL_CHORALES, TRAIN_CHORALES, TRAIN_RENDERS = 40, 320, 96
@@ -240,10 +240,8 @@ def fit(rows: list[dict[str, Any]], kind: str, l2: float) -> dict[str, list[floa
 
 
 def predicted(table: dict[str, list[float]], evidence: Evidence) -> str:
-    scores = [(float(evidence.features(t) @ np.asarray(table[m])), (12 if m == "minor" else 0) + t)
-              for m in MODES for t in range(12)]
-    best = max(scores)[1]
-    return key_from_pc(best % 12, MODES[best // 12]).name
+    """The best key under a table being learned."""
+    return ranked(evidence, {m: np.asarray(table[m], float) for m in MODES})[0][0].name
 
 
 def cross_validated(rows: list[dict[str, Any]], kind: str, l2: float) -> float:
