@@ -29,13 +29,23 @@ TAIL_S = 0.4
 CONVERGE_S = 5.0
 """Playing heard before the filter is trusted to keep maestro's own voice from the VAD (3 to 5 s for speech, by
 speex's own account, and less for music)."""
+LINEAR_WORKS_DB = 6.0
+"""The linear filter's output is used while it takes at least this much out of what plays. Where the echo's delay
+moves (an output that underruns on a loaded machine: every gap plays the rest later), speex's filter never
+converges and AEC3, which tracks the delay, is used instead."""
+SMOOTHING = FRAME_S / 10.0
+"""Of that estimate: about 10 s, so that the user talking over the music (which the filter does not take out) does
+not switch it: two seconds of a voice as loud as the music take a 20 dB estimate to about 8."""
 PLAYING_RMS = 10 ** (-60 / 20)
 """A reference frame at or above -60 dBFS is something playing."""
 HISTORY_S = 4.0
 """How much of the played output is kept to be matched with the microphone."""
-REANCHOR_S = 0.02
-"""When the output's stamped time and its sample count disagree by more than this (an underrun, a stream
-restarted), the count follows the clock."""
+REANCHOR_S = 0.1
+"""When a stamped time and the sample count disagree by more than this (an underrun, a stream restarted), the count
+follows the clock; within it, the count is kept. Both ends do this: the output's stamps place what is played, the
+input's find what was playing as a block was captured. PortAudio's stamps jitter by milliseconds, and following
+them put a seam in the reference at about one block in 20, which speex's filter never converged across (1.3 dB
+ERLE live; AEC3 tracks its delay and hid it)."""
 
 
 class Reference:
@@ -53,6 +63,8 @@ class Reference:
         """Clock time of sample 0 (moved when the clock and the count disagree)."""
         self._resampler = soxr.ResampleStream(out_rate, mic_rate, 1, dtype="float32")
         self._lock = threading.Lock()
+        self._next: int | None = None
+        """Where the microphone's next block starts in the reference, if it follows on from the last."""
 
     def played(self, block: np.ndarray, dac_time: float) -> None:
         """A block as it went to the speaker (frames × channels, or mono), and when its first frame sounds."""
@@ -81,6 +93,9 @@ class Reference:
             if self._anchor is None:
                 return out
             start = round((adc_time - self._anchor) * self.mic_rate)
+            if self._next is not None and abs(start - self._next) <= REANCHOR_S * self.mic_rate:
+                start = self._next  # the stamps jitter; the canceller needs the reference without a seam
+            self._next = start + n
             size = len(self._ring)
             lo, hi = max(start, self._written - size, 0), min(start + n, self._written)
             if lo < hi:
@@ -112,14 +127,22 @@ class Canceller:
         """Frames with something playing that the filter has adapted on."""
         self._playing = False
         """Something played in the last block."""
+        self._energy = np.full(2, 1e-12)
+        """Smoothed energy of the microphone and of the linear filter's output while something plays."""
+
+    @property
+    def linear_erle_db(self) -> float:
+        """How much of what plays the linear filter takes out, lately."""
+        return float(10 * np.log10(self._energy[0] / self._energy[1]))
 
     @property
     def trusted(self) -> bool:
         return self._heard_playing * FRAME_S >= CONVERGE_S or not self._playing
 
     def process(self, near: np.ndarray, far: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The microphone block with the echo of `far` taken out by the linear filter, and by AEC3. Both are float32
-        mono of the same length, a multiple of 10 ms."""
+        """The microphone block with the echo of `far` taken out, and the same by AEC3. The first is the linear
+        filter's output while that filter works (LINEAR_WORKS_DB), AEC3's otherwise. Both are float32 mono of the
+        same length, a multiple of 10 ms."""
         if len(near) % self.frame or len(far) != len(near):
             raise ValueError(f"blocks of whole {self.frame}-sample frames, near and far alike")
         linear, suppressed = np.empty((2, len(near)), np.float32)
@@ -130,6 +153,10 @@ class Canceller:
             linear[span] = self._state.cancel(mic, played)
             suppressed[span] = self._aec3.process(mic, played)
             playing = float(np.sqrt(np.mean(played ** 2))) >= PLAYING_RMS
+            if playing:
+                self._energy += SMOOTHING * (np.array([np.mean(mic ** 2), np.mean(linear[span] ** 2)]) - self._energy)
+            if self.linear_erle_db < LINEAR_WORKS_DB:
+                linear[span] = suppressed[span]
             self._heard_playing += playing
             self._playing |= playing
         return linear, suppressed

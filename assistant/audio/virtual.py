@@ -133,53 +133,60 @@ class Pulse:
 
 class Room:
     """The speaker's monitor, convolved with a room's impulse response block by block (overlap-add), played into
-    the microphone's feed."""
+    the microphone's feed. The convolution runs in a process of its own (`python -m assistant.audio.virtual
+    DELAY DECAY GAIN`): in the process that plays and records, waits for the GIL made its output underrun, and every
+    underrun moved the echo later, a room no canceller without a delay tracker could follow."""
 
     RATE, BLOCK = 16000, 480
 
     def __init__(self, pulse: Pulse, delay_s: float, decay_s: float, gain: float):
-        from assistant.audio.room import impulse_response
-
-        self.pulse, self.ir = pulse, impulse_response(self.RATE, delay_s, decay_s) * gain
-        self._procs: list[subprocess.Popen] = []
-        self._thread: threading.Thread | None = None
+        self.pulse, self.args = pulse, (delay_s, decay_s, gain)
+        self._proc: subprocess.Popen | None = None
 
     def start(self) -> "Room":
-        raw = ["--format=s16le", f"--rate={self.RATE}", "--channels=1", "--latency-msec=20"]
-        self._procs = [subprocess.Popen(["parec", "-d", "speaker.monitor", *raw], env=self.pulse.env,
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL),
-                       subprocess.Popen(["pacat", "--playback", "-d", "micfeed", *raw], env=self.pulse.env,
-                                        stdin=subprocess.PIPE, stderr=subprocess.DEVNULL)]
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
+        self._proc = subprocess.Popen([sys.executable, "-m", "assistant.audio.virtual", *map(str, self.args)],
+                                      env=self.pulse.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        assert self._proc.stdout is not None  # opened with a pipe
+        self._proc.stdout.readline()  # "ready": its capture and playback are running
         return self
 
-    def _run(self) -> None:
+    @classmethod
+    def run(cls, delay_s: float, decay_s: float, gain: float) -> None:
+        """The convolution loop, until the capture ends."""
         import numpy as np
 
-        source, sink = self._procs[0].stdout, self._procs[1].stdin
+        from assistant.audio.room import impulse_response
+
+        ir = impulse_response(cls.RATE, delay_s, decay_s) * gain
+        raw = ["--format=s16le", f"--rate={cls.RATE}", "--channels=1", "--latency-msec=20"]
+        capture = subprocess.Popen(["parec", "-d", "speaker.monitor", *raw], stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL)
+        playback = subprocess.Popen(["pacat", "--playback", "-d", "micfeed", *raw], stdin=subprocess.PIPE,
+                                    stderr=subprocess.DEVNULL)
+        source, sink = capture.stdout, playback.stdin
         assert source is not None and sink is not None  # opened with pipes
-        size = 1 << int(np.ceil(np.log2(len(self.ir) + self.BLOCK)))
-        spectrum, tail = np.fft.rfft(self.ir, size), np.zeros(size)
-        while True:
-            data = source.read(self.BLOCK * 2)
-            if len(data) < self.BLOCK * 2:
-                return
-            x = np.frombuffer(data, np.int16).astype(np.float64) / 32768
-            tail += np.fft.irfft(np.fft.rfft(x, size) * spectrum, size)
-            out, tail = tail[:self.BLOCK], np.concatenate([tail[self.BLOCK:], np.zeros(self.BLOCK)])
-            try:
+        print("ready", flush=True)
+        size = 1 << int(np.ceil(np.log2(len(ir) + cls.BLOCK)))
+        spectrum, tail = np.fft.rfft(ir, size), np.zeros(size)
+        try:
+            while len(data := source.read(cls.BLOCK * 2)) == cls.BLOCK * 2:
+                x = np.frombuffer(data, np.int16).astype(np.float64) / 32768
+                tail += np.fft.irfft(np.fft.rfft(x, size) * spectrum, size)
+                out, tail = tail[:cls.BLOCK], np.concatenate([tail[cls.BLOCK:], np.zeros(cls.BLOCK)])
                 sink.write((np.clip(out, -1, 1) * 32767).astype(np.int16).tobytes())
                 sink.flush()
-            except (BrokenPipeError, ValueError):
-                return
+        except BrokenPipeError:
+            pass
+        finally:
+            for proc in (capture, playback):
+                proc.terminate()
+                proc.wait(timeout=5)
 
     def stop(self) -> None:
-        for proc in self._procs:
-            proc.terminate()
-            proc.wait(timeout=5)
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        if self._proc is not None:
+            self._proc.terminate()
+            self._proc.wait(timeout=5)
+            self._proc = None
 
 
 class Running:
@@ -235,3 +242,10 @@ class Running:
             self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+
+
+if __name__ == "__main__":
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # Room.stop: end the capture and playback too
+    Room.run(*map(float, sys.argv[1:4]))

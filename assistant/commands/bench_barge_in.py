@@ -1,0 +1,112 @@
+"""`maestro bench`'s barge-in figure: requests said over maestro's music, with the echo cancelled, understood.
+
+Each of the first 30 held-out requests (the spoken set, in scope) is said 8 s into a piece (six genres in turn)
+played through a room (bench_echo.ROOMS in turn), its active speech as loud as the music's echo over the same span
+(0 dB) and 6 dB louder. The capture goes through the live path but PortAudio: the microphone's canceller (speex and
+AEC3), its utterance cutter, then Whisper and the intent model. The music ducks as the session ducks it: from the
+cutter's speech start plus the player's 0.2 s of buffered output (a first pass finds that start, a second hears the
+ducked capture). Understood: the intent right (`barge_in_accuracy`), and its slots too (`barge_in_slot_accuracy`);
+`barge_in_false_starts` counts utterances started in the music before the request."""
+from __future__ import annotations
+
+import numpy as np
+
+N = 30
+RATIOS_DB = (0, 6)
+GENRES = ("rock", "pop", "lofi", "funk", "jazz", "metal")
+LEAD_S = 8.0
+"""Music before the request: the canceller has converged by then."""
+DUCK_LATENCY_S = 0.2
+"""From the speech start to the ducked music at the speaker: the player's buffered output."""
+TAIL_S = 2.0
+
+
+def _music(genre: str, seconds: float) -> np.ndarray:
+    """A piece as the speaker plays it, mono at the microphone's rate."""
+    import soxr
+
+    from assistant.audio.constants import MUSIC_RATE, SPEECH_RATE
+    from generators import engine
+    from generators.compose import Request
+    from generators.master import master
+
+    music = engine.get()
+    piece = music.compose(Request(genre=genre, seed=11, duration_s=seconds))
+    played = master(engine.render(music, piece), MUSIC_RATE).mean(axis=1)
+    return soxr.resample(played, MUSIC_RATE, SPEECH_RATE).astype(np.float32)
+
+
+def _cut(near: np.ndarray, far: np.ndarray) -> tuple[list[float], list[tuple[float, np.ndarray]]]:
+    """The speech starts (s, blips too) and the utterances with their starts that the microphone cuts from a
+    capture and what was played."""
+    from assistant.audio.constants import MIC_BLOCK, SPEECH_RATE
+    from assistant.audio.mic import Microphone
+    from assistant.errors import DeviceError
+
+    mic = Microphone().cancelling()
+    blocks = range(0, len(near) - MIC_BLOCK + 1, MIC_BLOCK)
+    for i in blocks:
+        mic.take(near[i:i + MIC_BLOCK], far[i:i + MIC_BLOCK])
+    starts: list[float] = []
+
+    def hearing(on: bool) -> None:
+        if on:
+            starts.append((len(blocks) - mic.blocks.qsize()) * MIC_BLOCK / SPEECH_RATE)
+    found = []
+    try:
+        for audio in mic.utterances(mic.blocks.empty, hearing=hearing):
+            found.append((starts[-1], audio))
+    except DeviceError:  # the capture ran out
+        pass
+    return starts, found
+
+
+def _said_over(music: np.ndarray, said: np.ndarray, room: tuple[float, float], ratio_db: float,
+               seed: int) -> tuple[list[float], list[tuple[float, np.ndarray]]]:
+    from assistant.audio.constants import SPEECH_RATE
+    from assistant.audio.player import DUCK
+    from assistant.audio.room import echo_of
+
+    at = int(LEAD_S * SPEECH_RATE)
+    far = music[:at + len(said) + int(TAIL_S * SPEECH_RATE)].copy()
+    speech = np.zeros_like(far)
+    speech[at:at + len(said)] = said
+    active = np.abs(speech) > 0.01
+    echo = echo_of(far, SPEECH_RATE, *room, seed=seed)
+    gain = np.sqrt(np.mean(speech[active] ** 2) / np.mean(echo[active] ** 2)) / 10 ** (ratio_db / 20)
+    starts, found = _cut((speech + gain * echo).astype(np.float32), far)
+    heard_at = next((s for s in starts if s >= LEAD_S - 0.5), None)
+    if heard_at is None:
+        return starts, found
+    far[int((heard_at + DUCK_LATENCY_S) * SPEECH_RATE):] *= DUCK
+    echo = echo_of(far, SPEECH_RATE, *room, seed=seed)
+    return _cut((speech + gain * echo).astype(np.float32), far)
+
+
+def measure(understand, n: int = N) -> dict:
+    from assistant.asr import load_recognizer
+    from assistant.asr.evaluate import spoken_set
+    from assistant.commands.bench_echo import ROOMS
+    from assistant.config import Config
+    from intents.evaluate import evaluate
+
+    recognizer = load_recognizer(Config())
+    items = [(case, audio) for case, audio in spoken_set(limit=n) if case["intent"] != "unknown"]
+    longest = LEAD_S + max(len(a) for _, a in items) / 16000 + TAIL_S + 1
+    music = {genre: _music(genre, longest) for genre in GENRES}
+    out: dict[str, dict] = {"barge_in_accuracy": {}, "barge_in_slot_accuracy": {}, "barge_in_false_starts": {}}
+    for ratio in RATIOS_DB:
+        heard, false_starts = [], 0
+        for i, (case, said) in enumerate(items):
+            starts, found = _said_over(music[GENRES[i % len(GENRES)]], said, ROOMS[i % len(ROOMS)], ratio, i)
+            false_starts += sum(s < LEAD_S - 0.5 for s in starts)
+            request = [audio for start, audio in found if start >= LEAD_S - 0.5]
+            text = recognizer.transcribe(request[0]).text if request else ""
+            heard.append({**case, "text": text, "said": case["text"]})
+        scores = evaluate(understand, heard)
+        label = f"{ratio}dB"
+        out["barge_in_accuracy"][label] = scores["intent_accuracy"]
+        out["barge_in_slot_accuracy"][label] = scores["slot_accuracy"]
+        out["barge_in_false_starts"][label] = false_starts
+    out["barge_in_requests"] = len(items)
+    return out
