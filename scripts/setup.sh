@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES="libportaudio2 libspeexdsp1 pulseaudio pulseaudio-utils fluidsynth musescore-general-soundfont-lossless fluid-soundfont-gm espeak-ng ffmpeg tmux"
+APT_PACKAGES="libportaudio2 pulseaudio pulseaudio-utils fluidsynth musescore-general-soundfont-lossless fluid-soundfont-gm espeak-ng ffmpeg tmux"
 VENV=.venv
 PY=$VENV/bin/python
 

@@ -39,10 +39,6 @@ took 380 ms of "make a …" (from the test of that), and 300 ms of pre-roll lost
 MAX_UTTERANCE_S = 15.0
 TUNE_END_S = 1.5
 """Quiet that ends a tune ("listen to this"): singers breathe between phrases."""
-SECOND_OPINION = 0.15
-"""With echo cancelling, speech starts only if Silero also gives AEC3's output at least this within the last
-ECHO_WINDOW_S (maestro's own voice there: at most 0.06; a user as loud as the music: 0.27 or more)."""
-ECHO_WINDOW_S = 0.3
 TUNE_MAX_S = 30.0
 TUNE_WAIT_S = 10.0
 """How long the microphone waits for a tune to start before it listens for requests again."""
@@ -53,12 +49,6 @@ may not be speech to it."""
 
 def _level(frame: np.ndarray) -> float:
     return float(np.sqrt(np.mean(frame ** 2)))
-
-
-def _echo(recent: collections.deque[tuple[np.ndarray, float]]) -> bool:
-    """Whether the latest frames (rows as in Microphone.blocks, and Silero's speech probability for AEC3's row) may
-    be what the canceller left of maestro's own sound: it was not trusted yet, or AEC3 heard no speech."""
-    return min(rows[2].min() for rows, _ in recent) < 1 or max(p for _, p in recent) < SECOND_OPINION
 
 
 def tune_awaited(mic: "Microphone") -> bool:
@@ -73,9 +63,6 @@ class Microphone:
         """An echo.Reference of what the speaker plays: each block is matched with it and the echo taken out."""
         self._canceller: Canceller | None = None
         self.blocks: queue.Queue = queue.Queue()
-        """What the microphone hears, block by block: mono, or with echo cancelling three rows: the block with the
-        echo taken out (speex), the same by AEC3, and 1 where the canceller was trusted then (Canceller.trusted), 0
-        where not."""
         self.level = 0.0
         """The last block's RMS level, for the meter."""
         self.hearing = False
@@ -93,12 +80,8 @@ class Microphone:
     def cancelling(self) -> "Microphone":
         """With an echo canceller for the blocks it takes."""
         from assistant.audio.echo import Canceller
-        from assistant.audio.speexdsp import Missing
 
-        try:
-            self._canceller = Canceller(SPEECH_RATE)
-        except Missing as exc:
-            raise DeviceError(f"cannot cancel the echo ({exc}); or set echo_cancel: false") from None
+        self._canceller = Canceller(SPEECH_RATE)
         return self
 
     def open(self) -> "Microphone":
@@ -122,9 +105,8 @@ class Microphone:
     def take(self, block: np.ndarray, far: np.ndarray | None = None) -> None:
         """A block from the microphone, and what the speaker played as it was captured (with echo cancelling)."""
         if self._canceller is not None and far is not None:  # about 0.3 ms a block (1% of a core)
-            linear, suppressed = self._canceller.process(block, far)
-            block = np.stack([linear, suppressed, np.full_like(block, float(self._canceller.trusted))])
-        self.level = _level(block[0] if block.ndim == 2 else block)
+            block = self._canceller.process(block, far)
+        self.level = _level(block)
         self.blocks.put(block)
 
     def expect_tune(self) -> None:
@@ -138,9 +120,8 @@ class Microphone:
             self._stream = None
 
     def _frames(self, stop) -> Iterator[np.ndarray]:
-        """The VAD's 512-sample frames (32 ms) until stop() is true, in the rows of `blocks` (three, a mono block
-        becoming the first two, trusted). Raises DeviceError when the device goes away."""
-        pending, silent_waits = np.zeros((3, 0), np.float32), 0
+        """The VAD's 512-sample frames (32 ms) until stop() is true. Raises DeviceError when the device goes away."""
+        pending, silent_waits = np.zeros(0, np.float32), 0
         while not stop():
             try:
                 block = self.blocks.get(timeout=0.5)
@@ -150,12 +131,10 @@ class Microphone:
                 if self._stream is None or not self._stream.active or silent_waits >= 4:
                     raise DeviceError("the microphone went away") from None
                 continue
-            if block.ndim == 1:
-                block = np.stack([block, block, np.ones_like(block)])
-            pending = np.concatenate([pending, block], axis=1)
-            while pending.shape[1] >= Stream.FRAME:
-                yield pending[:, :Stream.FRAME]
-                pending = pending[:, Stream.FRAME:]
+            pending = np.concatenate([pending, block])
+            while len(pending) >= Stream.FRAME:
+                yield pending[:Stream.FRAME]
+                pending = pending[Stream.FRAME:]
 
     def utterances(self, stop, hearing: Callable[[bool], None] | None = None,
                    pausing: Callable[[np.ndarray | None], None] | None = None,
@@ -168,25 +147,21 @@ class Microphone:
         vad, frame_s = Stream(), Stream.FRAME / SPEECH_RATE
         pause = round(PAUSE_S / frame_s)
         pre: collections.deque[np.ndarray] = collections.deque(maxlen=round(PRE_ROLL_S / frame_s))
-        recent: collections.deque[tuple[np.ndarray, float]] = collections.deque(maxlen=round(ECHO_WINDOW_S / frame_s))
-        second = Stream() if self._canceller is not None else None
         speech: list[np.ndarray] = []
         voiced = quiet = 0
         tune = False
-        for rows in self._frames(stop):
-            frame = rows[0]
+        for frame in self._frames(stop):
             p = vad(frame)
-            recent.append((rows, second(rows[1]) if second else 1.0))
             if not speech and (not self.armed or self.deaf()):
                 pre.clear()
                 if self.deaf() and tune_awaited(self):  # the wait for a tune starts when maestro stops talking
                     self.tune_until = time.monotonic() + TUNE_WAIT_S
                 continue
             if not speech:
-                pre.append(rows)
+                pre.append(frame)
                 tune = tune_awaited(self)
-                if (p >= START and not _echo(recent)) or (tune and _level(frame) >= TUNE_LEVEL):
-                    speech, voiced, quiet, self.hearing = [r[0] for r in pre], 1, 0, True
+                if p >= START or (tune and _level(frame) >= TUNE_LEVEL):
+                    speech, voiced, quiet, self.hearing = list(pre), 1, 0, True
                     if hearing:
                         hearing(True)
                 continue

@@ -2,12 +2,14 @@
 
 Each of the first 30 held-out requests (the spoken set, in scope) is said 8 s into a piece (six genres in turn)
 played through a room (bench_echo.ROOMS in turn), its active speech as loud as the music's echo over the same span
-(0 dB) and 6 dB louder. The capture goes through the live path but PortAudio: the microphone's canceller (speex and
-AEC3), its utterance cutter, then Whisper and the intent model. The music ducks as the session ducks it: from the
+(0 dB) and 6 dB louder. The capture goes through the live path but PortAudio: the microphone's canceller (AEC3),
+its utterance cutter, then Whisper and the intent model. The music ducks as the session ducks it: from the
 cutter's speech start plus the player's 0.2 s of buffered output (a first pass finds that start, a second hears the
 ducked capture). Understood: the intent right (`barge_in_accuracy`), and its slots too (`barge_in_slot_accuracy`);
 `barge_in_false_starts` counts utterances started in the music before the request."""
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -94,7 +96,7 @@ def measure(understand, n: int = N) -> dict:
     items = [(case, audio) for case, audio in spoken_set(limit=n) if case["intent"] != "unknown"]
     longest = LEAD_S + max(len(a) for _, a in items) / 16000 + TAIL_S + 1
     music = {genre: _music(genre, longest) for genre in GENRES}
-    out: dict[str, dict] = {"barge_in_accuracy": {}, "barge_in_slot_accuracy": {}, "barge_in_false_starts": {}}
+    out: dict[str, Any] = {"barge_in_accuracy": {}, "barge_in_slot_accuracy": {}, "barge_in_false_starts": {}}
     for ratio in RATIOS_DB:
         heard, false_starts = [], 0
         for i, (case, said) in enumerate(items):

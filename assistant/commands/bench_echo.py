@@ -72,7 +72,7 @@ def _room_erle(pulse, audio: np.ndarray, delay_s: float, decay_s: float, folder:
         cleaned, start = [], time.monotonic()
         while time.monotonic() - start < len(audio) / MUSIC_RATE:
             try:
-                cleaned.append(mic.blocks.get(timeout=1)[0])  # what the linear filter left
+                cleaned.append(mic.blocks.get(timeout=1))
             except queue.Empty:  # a block late under load
                 continue
     finally:

@@ -77,13 +77,7 @@ def _echo_cancel():
         return "off (echo_cancel: false): the microphone is deaf while maestro speaks, and music ducks"
     import pywebrtc_audio  # noqa: F401 - that it loads is the check
 
-    from assistant.audio.speexdsp import Missing, _library
-
-    try:
-        _library()
-    except Missing as exc:
-        raise RuntimeError(str(exc)) from None
-    return "on: speex's echo canceller takes what maestro plays out of what the microphone hears (AEC3 beside it)"
+    return "on: WebRTC AEC3 takes what maestro plays out of what the microphone hears"
 
 
 def _intents():
@@ -133,7 +127,7 @@ CHECKS = (
     ("Whisper weights", _whisper, "make setup"),
     ("speech server (Wyoming)", _speech_server, "start the server, or fix `asr_uri:` in the config file "
                                                 "(docs/wyoming.md)"),
-    ("echo cancellation", _echo_cancel, "make setup (it installs pywebrtc-audio and libspeexdsp1)"),
+    ("echo cancellation", _echo_cancel, "make setup (it installs pywebrtc-audio)"),
     ("intent model", _intents, "python -m intents.train"),
     ("melody engine", _melody, "git checkout -- generators/learn/weights (the shipped weights)"),
     ("piper voice", _piper, "make setup"),

