@@ -77,11 +77,12 @@ class Microphone:
         """The utterance just yielded was taken as a tune."""
         self._stream = None
 
-    def cancelling(self) -> "Microphone":
-        """With an echo canceller for the blocks it takes."""
+    def cancelling(self, canceller: Canceller | None = None) -> "Microphone":
+        """With an echo canceller for the blocks it takes: `canceller` (one that has learned the room already), or a
+        new one."""
         from assistant.audio.echo import Canceller
 
-        self._canceller = Canceller(SPEECH_RATE)
+        self._canceller = canceller if canceller is not None else Canceller(SPEECH_RATE)
         return self
 
     def open(self) -> "Microphone":

@@ -1,7 +1,8 @@
 """`maestro bench`'s barge-in figure: requests said over maestro's music, with the echo cancelled, understood.
 
 Each of the first 30 held-out requests (the spoken set, in scope) is said 8 s into a piece (six genres in turn)
-played through a room (bench_echo.ROOMS in turn), its active speech as loud as the music's echo over the same span
+played through a room (bench_echo.ROOMS in turn, one canceller a room kept from request to request, as one
+lives as long as the session), its active speech as loud as the music's echo over the same span
 (0 dB) and 6 dB louder. The capture goes through the live path but PortAudio: the microphone's canceller (AEC3),
 its utterance cutter, then Whisper and the intent model. The music ducks as the session ducks it: from the
 cutter's speech start plus the player's 0.2 s of buffered output (a first pass finds that start, a second hears the
@@ -38,14 +39,14 @@ def _music(genre: str, seconds: float) -> np.ndarray:
     return soxr.resample(played, MUSIC_RATE, SPEECH_RATE).astype(np.float32)
 
 
-def _cut(near: np.ndarray, far: np.ndarray) -> tuple[list[float], list[tuple[float, np.ndarray]]]:
+def _cut(near: np.ndarray, far: np.ndarray, canceller) -> tuple[list[float], list[tuple[float, np.ndarray]]]:
     """The speech starts (s, blips too) and the utterances with their starts that the microphone cuts from a
-    capture and what was played."""
+    capture and what was played, with `canceller`."""
     from assistant.audio.constants import MIC_BLOCK, SPEECH_RATE
     from assistant.audio.mic import Microphone
     from assistant.errors import DeviceError
 
-    mic = Microphone().cancelling()
+    mic = Microphone().cancelling(canceller)
     blocks = range(0, len(near) - MIC_BLOCK + 1, MIC_BLOCK)
     for i in blocks:
         mic.take(near[i:i + MIC_BLOCK], far[i:i + MIC_BLOCK])
@@ -63,8 +64,8 @@ def _cut(near: np.ndarray, far: np.ndarray) -> tuple[list[float], list[tuple[flo
     return starts, found
 
 
-def _said_over(music: np.ndarray, said: np.ndarray, room: tuple[float, float], ratio_db: float,
-               seed: int) -> tuple[list[float], list[tuple[float, np.ndarray]]]:
+def _said_over(music: np.ndarray, said: np.ndarray, room: tuple[float, float], ratio_db: float, seed: int,
+               canceller) -> tuple[list[float], list[tuple[float, np.ndarray]]]:
     from assistant.audio.constants import SPEECH_RATE
     from assistant.audio.player import DUCK
     from assistant.audio.room import echo_of
@@ -76,18 +77,20 @@ def _said_over(music: np.ndarray, said: np.ndarray, room: tuple[float, float], r
     active = np.abs(speech) > 0.01
     echo = echo_of(far, SPEECH_RATE, *room, seed=seed)
     gain = np.sqrt(np.mean(speech[active] ** 2) / np.mean(echo[active] ** 2)) / 10 ** (ratio_db / 20)
-    starts, found = _cut((speech + gain * echo).astype(np.float32), far)
+    starts, found = _cut((speech + gain * echo).astype(np.float32), far, canceller)
     heard_at = next((s for s in starts if s >= LEAD_S - 0.5), None)
     if heard_at is None:
         return starts, found
     far[int((heard_at + DUCK_LATENCY_S) * SPEECH_RATE):] *= DUCK
     echo = echo_of(far, SPEECH_RATE, *room, seed=seed)
-    return _cut((speech + gain * echo).astype(np.float32), far)
+    return _cut((speech + gain * echo).astype(np.float32), far, canceller)
 
 
 def measure(understand, n: int = N) -> dict:
     from assistant.asr import load_recognizer
     from assistant.asr.evaluate import spoken_set
+    from assistant.audio.constants import SPEECH_RATE
+    from assistant.audio.echo import Canceller
     from assistant.commands.bench_echo import ROOMS
     from assistant.config import Config
     from intents.evaluate import evaluate
@@ -99,8 +102,10 @@ def measure(understand, n: int = N) -> dict:
     out: dict[str, Any] = {"barge_in_accuracy": {}, "barge_in_slot_accuracy": {}, "barge_in_false_starts": {}}
     for ratio in RATIOS_DB:
         heard, false_starts = [], 0
+        cancellers = [Canceller(SPEECH_RATE) for _ in ROOMS]  # one a room, as one lives as long as the session
         for i, (case, said) in enumerate(items):
-            starts, found = _said_over(music[GENRES[i % len(GENRES)]], said, ROOMS[i % len(ROOMS)], ratio, i)
+            room = i % len(ROOMS)
+            starts, found = _said_over(music[GENRES[i % len(GENRES)]], said, ROOMS[room], ratio, i, cancellers[room])
             false_starts += sum(s < LEAD_S - 0.5 for s in starts)
             request = [audio for start, audio in found if start >= LEAD_S - 0.5]
             text = recognizer.transcribe(request[0]).text if request else ""
