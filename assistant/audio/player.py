@@ -139,9 +139,19 @@ class Player:
             self.speech = None
 
     def hush(self) -> None:
-        """Cut maestro's voice short (the user talked over it)."""
+        """Cut maestro's voice short (the user talked over it), with what of it the output has buffered: the stream
+        restarts, and the music skips its buffered part."""
         with self._lock:
+            if self.speech is None or self.speech.done:
+                return
             self.speech = None
+        stream = self._stream
+        if stream is not None:
+            try:
+                stream.abort()
+                stream.start()
+            except Exception:  # noqa: BLE001 - a dead server: the next callback's check reports it
+                pass
 
     def duck(self, on: bool) -> None:
         self.ducked = on
