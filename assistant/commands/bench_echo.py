@@ -6,9 +6,10 @@ Room), and what it costs.
   level before the canceller (recorded from the microphone's feed) over its level after it (the Microphone's own
   blocks), from the third second on, when AEC3 has converged.
 - reply_interrupt_ms: maestro speaking a long reply through the room, "stop" said over it into the microphone:
-  from the first sound of "stop" (its file's onset, from when it was started into the microphone's feed) to the
-  last sound of the reply at the speaker (its capture), as the live session does it (mic.utterances' speech start
-  hushes the player).
+  from the first sound of "stop" (its file's onset, from when it was started into the microphone's feed, plus
+  paplay's start-up, measured on the feed before the room runs) to the last sound of the reply at the speaker (its
+  capture), as the live session does it (mic.utterances' speech start hushes the player, which drops what the
+  output has buffered).
 - aec_cpu_percent: the canceller's time per second of audio, in percent of one core (offline, 60 s)."""
 from __future__ import annotations
 
@@ -86,7 +87,7 @@ def _room_erle(pulse, audio: np.ndarray, delay_s: float, decay_s: float, folder:
     return round(_db(before[int(SETTLE_S * rate):]) - _db(after[int(SETTLE_S * SPEECH_RATE):]), 1)
 
 
-def _onset_s(audio: np.ndarray, rate: int, threshold: float = 0.02) -> float:
+def _onset_s(audio: np.ndarray, rate: int, threshold: float = 0.003) -> float:
     loud = np.flatnonzero(np.abs(audio) > threshold)
     return float(loud[0]) / rate if len(loud) else 0.0
 
@@ -100,6 +101,24 @@ def _last_sound_s(path: Path, threshold: float = 0.003) -> float:
     frames = mono[:len(mono) // hop * hop].reshape(-1, hop)
     loud = np.flatnonzero(np.sqrt((frames ** 2).mean(axis=1)) > threshold)
     return float(loud[-1] + 1) / 100 if len(loud) else 0.0
+
+
+def _playing_delay_s(pulse, wav: Path, folder: Path, runs: int = 3) -> float:
+    """From starting `wav` into the microphone's feed to its first sample there (paplay's start-up), the median of
+    `runs`, measured before any room feeds the microphone."""
+    import soundfile
+
+    delays = []
+    for i in range(runs):
+        rec = pulse.record(folder / f"feed{i}.wav", "micfeed.monitor")
+        started = rec.captured_s()
+        pulse.speak_into_mic(wav).wait()
+        rec.stop()
+        audio, rate = soundfile.read(str(folder / f"feed{i}.wav"))
+        mono = audio.mean(axis=1) if audio.ndim == 2 else audio
+        said, said_rate = soundfile.read(str(wav))
+        delays.append(_onset_s(mono, rate) - started - _onset_s(said, said_rate))
+    return float(np.median(delays))
 
 
 def interrupt_ms(pulse, folder: Path, runs: int) -> list[float]:
@@ -117,7 +136,7 @@ def interrupt_ms(pulse, folder: Path, runs: int) -> list[float]:
     said = voice.synthesize("stop")[:, 0]
     stop_wav = folder / "stop.wav"
     soundfile.write(str(stop_wav), said, MUSIC_RATE)
-    onset = _onset_s(said, MUSIC_RATE)
+    onset = _onset_s(said, MUSIC_RATE) + _playing_delay_s(pulse, stop_wav, folder)
     reference = Reference(MUSIC_RATE, SPEECH_RATE)
     player, mic = Player(reference=reference).open(), Microphone(reference=reference).open()
     room = pulse.room(0.05, 0.15)
