@@ -134,8 +134,8 @@ class Pulse:
 class Room:
     """The speaker's monitor, convolved with a room's impulse response block by block (overlap-add), played into
     the microphone's feed. The convolution runs in a process of its own (`python -m assistant.audio.virtual
-    DELAY DECAY GAIN`): in the process that plays and records, waits for the GIL made its output underrun, and every
-    underrun moved the echo later, a room no canceller without a delay tracker could follow."""
+    DELAY DECAY GAIN`), so that waits for the GIL in the process that plays and records cannot make its output
+    underrun: an underrun moves the echo later, and the room would not hold still."""
 
     RATE, BLOCK = 16000, 480
 
