@@ -19,6 +19,8 @@ RATIOS_DB = (0, 6)
 GENRES = ("rock", "pop", "lofi", "funk", "jazz", "metal")
 LEAD_S = 8.0
 """Music before the request: the canceller has converged by then."""
+EARLY_S = LEAD_S - 0.5
+"""A speech start before this is one in the music, not the request's."""
 DUCK_LATENCY_S = 0.2
 """From the speech start to the ducked music at the speaker: the player's buffered output."""
 TAIL_S = 2.0
@@ -78,7 +80,7 @@ def _said_over(music: np.ndarray, said: np.ndarray, room: tuple[float, float], r
     echo = echo_of(far, SPEECH_RATE, *room, seed=seed)
     gain = np.sqrt(np.mean(speech[active] ** 2) / np.mean(echo[active] ** 2)) / 10 ** (ratio_db / 20)
     starts, found = _cut((speech + gain * echo).astype(np.float32), far, canceller)
-    heard_at = next((s for s in starts if s >= LEAD_S - 0.5), None)
+    heard_at = next((s for s in starts if s >= EARLY_S), None)
     if heard_at is None:
         return starts, found
     far[int((heard_at + DUCK_LATENCY_S) * SPEECH_RATE):] *= DUCK
@@ -97,7 +99,7 @@ def measure(understand, n: int = N) -> dict:
 
     recognizer = load_recognizer(Config())
     items = [(case, audio) for case, audio in spoken_set(limit=n) if case["intent"] != "unknown"]
-    longest = LEAD_S + max(len(a) for _, a in items) / 16000 + TAIL_S + 1
+    longest = LEAD_S + max(len(a) for _, a in items) / SPEECH_RATE + TAIL_S + 1
     music = {genre: _music(genre, longest) for genre in GENRES}
     out: dict[str, Any] = {"barge_in_accuracy": {}, "barge_in_slot_accuracy": {}, "barge_in_false_starts": {}}
     for ratio in RATIOS_DB:
@@ -106,8 +108,8 @@ def measure(understand, n: int = N) -> dict:
         for i, (case, said) in enumerate(items):
             room = i % len(ROOMS)
             starts, found = _said_over(music[GENRES[i % len(GENRES)]], said, ROOMS[room], ratio, i, cancellers[room])
-            false_starts += sum(s < LEAD_S - 0.5 for s in starts)
-            request = [audio for start, audio in found if start >= LEAD_S - 0.5]
+            false_starts += sum(s < EARLY_S for s in starts)
+            request = [audio for start, audio in found if start >= EARLY_S]
             text = recognizer.transcribe(request[0]).text if request else ""
             heard.append({**case, "text": text, "said": case["text"]})
         scores = evaluate(understand, heard)

@@ -56,9 +56,15 @@ def _voice(lines: tuple[str, ...], rate: int) -> np.ndarray:
                            for line in lines])
 
 
-def _room_erle(pulse, audio: np.ndarray, delay_s: float, decay_s: float, folder: Path) -> float:
-    import soundfile
+def _mono(path: Path) -> tuple[np.ndarray, int]:
+    """A capture, mixed to mono, and its rate."""
+    from assistant.audio.files import read
 
+    audio, rate = read(path)
+    return audio.mean(axis=1), rate
+
+
+def _room_erle(pulse, audio: np.ndarray, delay_s: float, decay_s: float, folder: Path) -> float:
     from assistant.audio.constants import MUSIC_RATE, SPEECH_RATE
     from assistant.audio.echo import Reference
     from assistant.audio.mic import Microphone
@@ -81,8 +87,7 @@ def _room_erle(pulse, audio: np.ndarray, delay_s: float, decay_s: float, folder:
         room.stop()
         player.close()
         mic.close()
-    before, rate = soundfile.read(str(folder / "raw.wav"))
-    before = before.mean(axis=1) if before.ndim == 2 else before
+    before, rate = _mono(folder / "raw.wav")
     after = np.concatenate(cleaned)
     return round(_db(before[int(SETTLE_S * rate):]) - _db(after[int(SETTLE_S * SPEECH_RATE):]), 1)
 
@@ -93,32 +98,24 @@ def _onset_s(audio: np.ndarray, rate: int, threshold: float = 0.003) -> float:
 
 
 def _last_sound_s(path: Path, threshold: float = 0.003) -> float:
-    import soundfile
-
-    audio, rate = soundfile.read(str(path))
-    mono = audio.mean(axis=1) if audio.ndim == 2 else audio
+    mono, rate = _mono(path)
     hop = rate // 100
     frames = mono[:len(mono) // hop * hop].reshape(-1, hop)
     loud = np.flatnonzero(np.sqrt((frames ** 2).mean(axis=1)) > threshold)
     return float(loud[-1] + 1) / 100 if len(loud) else 0.0
 
 
-def _playing_delay_s(pulse, wav: Path, folder: Path, runs: int = 3) -> float:
-    """From starting `wav` into the microphone's feed to its first sample there (paplay's start-up), the median of
-    `runs`, measured before any room feeds the microphone."""
-    import soundfile
-
-    delays = []
+def _arrival_s(pulse, wav: Path, folder: Path, runs: int = 3) -> float:
+    """From starting `wav` into the microphone's feed to its first sound there (its own onset and paplay's
+    start-up), the median of `runs`, measured before any room feeds the microphone."""
+    arrivals = []
     for i in range(runs):
         rec = pulse.record(folder / f"feed{i}.wav", "micfeed.monitor")
         started = rec.captured_s()
         pulse.speak_into_mic(wav).wait()
         rec.stop()
-        audio, rate = soundfile.read(str(folder / f"feed{i}.wav"))
-        mono = audio.mean(axis=1) if audio.ndim == 2 else audio
-        said, said_rate = soundfile.read(str(wav))
-        delays.append(_onset_s(mono, rate) - started - _onset_s(said, said_rate))
-    return float(np.median(delays))
+        arrivals.append(_onset_s(*_mono(folder / f"feed{i}.wav")) - started)
+    return float(np.median(arrivals))
 
 
 def interrupt_ms(pulse, folder: Path, runs: int) -> list[float]:
@@ -136,7 +133,7 @@ def interrupt_ms(pulse, folder: Path, runs: int) -> list[float]:
     said = voice.synthesize("stop")[:, 0]
     stop_wav = folder / "stop.wav"
     soundfile.write(str(stop_wav), said, MUSIC_RATE)
-    onset = _onset_s(said, MUSIC_RATE) + _playing_delay_s(pulse, stop_wav, folder)
+    onset = _arrival_s(pulse, stop_wav, folder)
     reference = Reference(MUSIC_RATE, SPEECH_RATE)
     player, mic = Player(reference=reference).open(), Microphone(reference=reference).open()
     room = pulse.room(0.05, 0.15)
@@ -175,13 +172,13 @@ def interrupt_ms(pulse, folder: Path, runs: int) -> list[float]:
 
 
 def cpu_percent(seconds: float = 60.0) -> float:
-    from assistant.audio.constants import SPEECH_RATE
+    from assistant.audio.constants import MIC_BLOCK, SPEECH_RATE
     from assistant.audio.echo import Canceller
 
     rng = np.random.default_rng(0)
     far = rng.normal(0, 0.1, int(seconds * SPEECH_RATE)).astype(np.float32)
     near = np.roll(far, 800) * 0.5
-    canceller, block = Canceller(SPEECH_RATE), 480
+    canceller, block = Canceller(SPEECH_RATE), MIC_BLOCK
     start = time.process_time()
     for i in range(0, len(far) - block, block):
         canceller.process(near[i:i + block], far[i:i + block])
