@@ -45,10 +45,14 @@ def pick(share: float, seed: int, intents: tuple[str, ...] = ()) -> list[tuple[s
 
 
 def harvest(lines: list[tuple[str, str]], setting: tuple[str, str, str], seed: int, log=print) -> list[dict]:
+    """Each line spoken (its rate drawn from the seed) and transcribed; the same seed gives the same audio."""
+    import onnxruntime
+
     from assistant.asr import Recognizer, load_backend
     from assistant.audio.constants import SPEECH_RATE
     from assistant.tts import Speaker
 
+    onnxruntime.set_seed(seed)  # piper draws noise inside its graph; seeded before the voice loads, reruns say the same
     rng = random.Random(seed)
     speaker, recognizer = Speaker(SPEECH_RATE), Recognizer(load_backend(*setting))
     rows, t0 = [], time.perf_counter()
