@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from assistant.audio.echo import Canceller
 
 START, END = 0.5, 0.35  # speech probability that starts an utterance, and below which a frame is quiet
+CANCELLED_START, CANCELLED_END = 0.25, 0.2
+"""The same after the echo canceller. Where the user talks over what maestro plays, AEC3's suppressor takes the
+voice down with the echo and Silero rates the first words lower (0.27-0.66 at 0 dB over a reply), while what is
+left of maestro's own voice, once the canceller has converged, stays under 0.01."""
 MIN_SPEECH_S = 0.1
 END_SILENCE_S = 0.6
 """Quiet that ends an utterance when the early transcript has no verdict yet."""
@@ -67,6 +71,8 @@ class Microphone:
         """The last block's RMS level, for the meter."""
         self.hearing = False
         """True while an utterance is being cut (the VAD heard speech start)."""
+        self.start, self.end = START, END
+        """Speech probabilities that start an utterance, and under which a frame is quiet."""
         self.armed = True
         """False to ignore what is said (push-to-talk between presses): no utterance starts."""
         self.deaf: Callable[[], bool] = lambda: False
@@ -83,6 +89,7 @@ class Microphone:
         from assistant.audio.echo import Canceller
 
         self._canceller = canceller if canceller is not None else Canceller(SPEECH_RATE)
+        self.start, self.end = CANCELLED_START, CANCELLED_END
         return self
 
     def open(self) -> "Microphone":
@@ -161,21 +168,21 @@ class Microphone:
             if not speech:
                 pre.append(frame)
                 tune = tune_awaited(self)
-                if p >= START or (tune and _level(frame) >= TUNE_LEVEL):
+                if p >= self.start or (tune and _level(frame) >= TUNE_LEVEL):
                     speech, voiced, quiet, self.hearing = list(pre), 1, 0, True
                     if hearing:
                         hearing(True)
                 continue
             speech.append(frame)
             level = _level(frame) if tune else 0.0
-            sounding = p >= END or level >= TUNE_LEVEL / 2
-            voiced += p >= START or level >= TUNE_LEVEL
+            sounding = p >= self.end or level >= TUNE_LEVEL / 2
+            voiced += p >= self.start or level >= TUNE_LEVEL
             if tune:
                 quiet = 0 if sounding else quiet + 1
                 if quiet * frame_s < TUNE_END_S and len(speech) * frame_s < TUNE_MAX_S:
                     continue
             else:
-                if pausing and quiet >= pause and p >= END:
+                if pausing and quiet >= pause and p >= self.end:
                     pausing(None)
                 quiet = 0 if sounding else quiet + 1
                 if pausing and quiet == pause and voiced * frame_s >= MIN_SPEECH_S:
