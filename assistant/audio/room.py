@@ -1,6 +1,7 @@
-"""A synthetic room for the echo tests and the bench: what the speaker plays reaches the microphone after a delay,
+"""A synthetic room for the echo tests and the benches: what the speaker plays reaches the microphone after a delay,
 through a reverberant tail (an impulse response of exponentially decaying noise), and the echo-return-loss
-enhancement says how much of it a canceller took out."""
+enhancement says how much of it a canceller took out. Also what plays (a piece rendered as the speaker plays it)
+and a voice mixed into another sound at a given level."""
 from __future__ import annotations
 
 import numpy as np
@@ -38,3 +39,28 @@ def erle_db(echo: np.ndarray, residual: np.ndarray) -> float:
     """Echo-return-loss enhancement: the echo's energy over what is left of it, in dB."""
     return float(10 * np.log10(np.sum(echo.astype(np.float64) ** 2) / max(1e-20, float(np.sum(
         residual.astype(np.float64) ** 2)))))
+
+
+def played(genre: str, seconds: float, seed: int = 11) -> np.ndarray:
+    """A piece as the speaker plays it, mono at the microphone's rate."""
+    import soxr
+
+    from assistant.audio.constants import MUSIC_RATE, SPEECH_RATE
+    from generators import engine
+    from generators.compose import Request
+    from generators.master import master
+
+    music = engine.get()
+    piece = music.compose(Request(genre=genre, seed=seed, duration_s=seconds))
+    mono = master(engine.render(music, piece), MUSIC_RATE).mean(axis=1)
+    return soxr.resample(mono, MUSIC_RATE, SPEECH_RATE).astype(np.float32)
+
+
+def mixed(said: np.ndarray, noise: np.ndarray, at: int, snr_db: float) -> np.ndarray:
+    """`said` spoken from sample `at` of `noise` (the capture is as long as the noise), its active speech (louder
+    than 0.01) snr_db over the noise in the same samples."""
+    speech = np.zeros(len(noise), np.float32)
+    speech[at:at + len(said)] = said[:len(noise) - at]
+    active = np.abs(speech) > 0.01
+    gain = np.sqrt(np.mean(speech[active] ** 2) / np.mean(noise[active] ** 2)) / 10 ** (snr_db / 20)
+    return (speech + gain * noise).astype(np.float32)

@@ -4,7 +4,8 @@ Each of the first 30 held-out requests (the spoken set, in scope) is said 8 s in
 played through a room (bench_echo.ROOMS in turn, one canceller a room kept from request to request, as one
 lives as long as the session), its active speech as loud as the music's echo over the same span
 (0 dB) and 6 dB louder. The capture goes through the live path but PortAudio: the microphone's canceller (AEC3),
-its utterance cutter, then Whisper and the intent model. The music ducks as the session ducks it: from the
+its utterance cutter with the session's end-of-query detection (bench_capture), then Whisper and the intent
+model. The music ducks as the session ducks it: from the
 cutter's speech start plus the player's 0.2 s of buffered output (a first pass finds that start, a second hears the
 ducked capture). Understood: the intent right (`barge_in_accuracy`), and its slots too (`barge_in_slot_accuracy`);
 `barge_in_false_starts` counts utterances started in the music before the request."""
@@ -13,6 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
+from assistant.audio.room import played
+from assistant.commands.bench_capture import Early, cut
 
 N = 30
 RATIOS_DB = (0, 6)
@@ -26,48 +30,8 @@ DUCK_LATENCY_S = 0.2
 TAIL_S = 2.0
 
 
-def _music(genre: str, seconds: float) -> np.ndarray:
-    """A piece as the speaker plays it, mono at the microphone's rate."""
-    import soxr
-
-    from assistant.audio.constants import MUSIC_RATE, SPEECH_RATE
-    from generators import engine
-    from generators.compose import Request
-    from generators.master import master
-
-    music = engine.get()
-    piece = music.compose(Request(genre=genre, seed=11, duration_s=seconds))
-    played = master(engine.render(music, piece), MUSIC_RATE).mean(axis=1)
-    return soxr.resample(played, MUSIC_RATE, SPEECH_RATE).astype(np.float32)
-
-
-def _cut(near: np.ndarray, far: np.ndarray, canceller) -> tuple[list[float], list[tuple[float, np.ndarray]]]:
-    """The speech starts (s, blips too) and the utterances with their starts that the microphone cuts from a
-    capture and what was played, with `canceller`."""
-    from assistant.audio.constants import MIC_BLOCK, SPEECH_RATE
-    from assistant.audio.mic import Microphone
-    from assistant.errors import DeviceError
-
-    mic = Microphone().cancelling(canceller)
-    blocks = range(0, len(near) - MIC_BLOCK + 1, MIC_BLOCK)
-    for i in blocks:
-        mic.take(near[i:i + MIC_BLOCK], far[i:i + MIC_BLOCK])
-    starts: list[float] = []
-
-    def hearing(on: bool) -> None:
-        if on:
-            starts.append((len(blocks) - mic.blocks.qsize()) * MIC_BLOCK / SPEECH_RATE)
-    found = []
-    try:
-        for audio in mic.utterances(mic.blocks.empty, hearing=hearing):
-            found.append((starts[-1], audio))
-    except DeviceError:  # the capture ran out
-        pass
-    return starts, found
-
-
 def _said_over(music: np.ndarray, said: np.ndarray, room: tuple[float, float], ratio_db: float, seed: int,
-               canceller) -> tuple[list[float], list[tuple[float, np.ndarray]]]:
+               canceller, early: Early) -> tuple[list[float], list[tuple[float, np.ndarray]]]:
     from assistant.audio.constants import SPEECH_RATE
     from assistant.audio.player import DUCK
     from assistant.audio.room import echo_of
@@ -79,13 +43,13 @@ def _said_over(music: np.ndarray, said: np.ndarray, room: tuple[float, float], r
     active = np.abs(speech) > 0.01
     echo = echo_of(far, SPEECH_RATE, *room, seed=seed)
     gain = np.sqrt(np.mean(speech[active] ** 2) / np.mean(echo[active] ** 2)) / 10 ** (ratio_db / 20)
-    starts, found = _cut((speech + gain * echo).astype(np.float32), far, canceller)
+    starts, found = cut((speech + gain * echo).astype(np.float32), far, canceller)
     heard_at = next((s for s in starts if s >= EARLY_S), None)
     if heard_at is None:
         return starts, found
     far[int((heard_at + DUCK_LATENCY_S) * SPEECH_RATE):] *= DUCK
     echo = echo_of(far, SPEECH_RATE, *room, seed=seed)
-    return _cut((speech + gain * echo).astype(np.float32), far, canceller)
+    return cut((speech + gain * echo).astype(np.float32), far, canceller, early)
 
 
 def measure(understand, n: int = N) -> dict:
@@ -98,16 +62,18 @@ def measure(understand, n: int = N) -> dict:
     from intents.evaluate import evaluate
 
     recognizer = load_recognizer(Config())
+    early = Early(recognizer, lambda text: understand(text).name != "unknown")
     items = [(case, audio) for case, audio in spoken_set(limit=n) if case["intent"] != "unknown"]
     longest = LEAD_S + max(len(a) for _, a in items) / SPEECH_RATE + TAIL_S + 1
-    music = {genre: _music(genre, longest) for genre in GENRES}
+    music = {genre: played(genre, longest) for genre in GENRES}
     out: dict[str, Any] = {"barge_in_accuracy": {}, "barge_in_slot_accuracy": {}, "barge_in_false_starts": {}}
     for ratio in RATIOS_DB:
         heard, false_starts = [], 0
         cancellers = [Canceller(SPEECH_RATE) for _ in ROOMS]  # one a room, as one lives as long as the session
         for i, (case, said) in enumerate(items):
             room = i % len(ROOMS)
-            starts, found = _said_over(music[GENRES[i % len(GENRES)]], said, ROOMS[room], ratio, i, cancellers[room])
+            starts, found = _said_over(music[GENRES[i % len(GENRES)]], said, ROOMS[room], ratio, i, cancellers[room],
+                                       early)
             false_starts += sum(s < EARLY_S for s in starts)
             request = [audio for start, audio in found if start >= EARLY_S]
             text = recognizer.transcribe(request[0]).text if request else ""

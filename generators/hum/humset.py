@@ -91,7 +91,8 @@ def _walk(rng: np.random.Generator, n: int, limit: float, smooth: int) -> np.nda
     return walk * (limit / peak) if peak > 0 else walk
 
 
-def _pink(rng: np.random.Generator, n: int) -> np.ndarray:
+def pink(rng: np.random.Generator, n: int) -> np.ndarray:
+    """n samples of pink noise (power falling 3 dB an octave) at unit RMS."""
     spectrum = np.fft.rfft(rng.normal(0, 1, n))
     spectrum /= np.sqrt(np.maximum(np.arange(len(spectrum)), 1))
     noise = np.fft.irfft(spectrum, n)
@@ -166,7 +167,7 @@ def sing(tune: Tune, seed: int, whistle: bool = False) -> Sung:
         burst = rng.normal(0, 0.05, int(0.3 * RATE)) * np.hanning(int(0.3 * RATE))
         voice[a:a + len(burst)] += burst[: n - a]
     level = np.sqrt(np.mean(voice[voiced] ** 2))
-    audio = voice + _pink(rng, n) * level / 10  # 20 dB SNR
+    audio = voice + pink(rng, n) * level / 10  # 20 dB SNR
     audio = (audio / np.abs(audio).max() * 0.7).astype(np.float32)
     return Sung(audio, RATE, f"{NAMES[tonic]} {tune.mode}", tempo, np.array([s for s, _, _ in notes]),
                 np.array([e for _, e, _ in notes]), np.array([base + p for _, _, p in notes], float))

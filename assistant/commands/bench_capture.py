@@ -1,0 +1,68 @@
+"""Captures mixed offline and cut as the live session cuts them, for the benches that say what is understood over
+music and noise (bench_barge_in, bench_noise): the microphone's own path but PortAudio (Microphone.take, its
+canceller and utterance cutter) and the session's end-of-query detection, with its transcriptions taking as long
+as they take here."""
+from __future__ import annotations
+
+import math
+import time
+from typing import Callable
+
+import numpy as np
+
+
+class Early:
+    """assistant.asr.early.EarlyTranscriber's verdicts, offline: the guess made at a pause is ready as many VAD
+    frames later as its transcription took, as it would be live, and is forgotten if speech goes on first."""
+
+    def __init__(self, recognizer, understood: Callable[[str], bool]):
+        self.recognizer, self.understood = recognizer, understood
+        self._verdict: bool | None = None
+        self._wait = 0
+
+    def pausing(self, audio: np.ndarray | None) -> None:
+        from assistant.asr.early import looks_finished
+        from assistant.asr.vad import Stream
+        from assistant.audio.constants import SPEECH_RATE
+
+        self._verdict = None
+        if audio is None:
+            return
+        start = time.perf_counter()
+        text = self.recognizer.transcribe(audio).text
+        self._verdict = looks_finished(text) and self.understood(text)
+        self._wait = math.ceil((time.perf_counter() - start) / (Stream.FRAME / SPEECH_RATE))
+
+    def finished(self) -> bool | None:
+        if self._verdict is None or self._wait > 0:
+            self._wait -= 1
+            return None
+        return self._verdict
+
+
+def cut(near: np.ndarray, far: np.ndarray | None = None, canceller=None,
+        early: Early | None = None) -> tuple[list[float], list[tuple[float, np.ndarray]]]:
+    """The speech starts (s, blips too) and the utterances with their starts that the microphone cuts from a
+    capture; with what was played (`far`), its echo is taken out by `canceller` (a new one if None); with
+    `early`, utterances end as the session ends them."""
+    from assistant.audio.constants import MIC_BLOCK, SPEECH_RATE
+    from assistant.audio.mic import Microphone
+    from assistant.errors import DeviceError
+
+    mic = Microphone() if far is None else Microphone().cancelling(canceller)
+    blocks = range(0, len(near) - MIC_BLOCK + 1, MIC_BLOCK)
+    for i in blocks:
+        mic.take(near[i:i + MIC_BLOCK], None if far is None else far[i:i + MIC_BLOCK])
+    starts: list[float] = []
+
+    def hearing(on: bool) -> None:
+        if on:
+            starts.append((len(blocks) - mic.blocks.qsize()) * MIC_BLOCK / SPEECH_RATE)
+    found = []
+    try:
+        for audio in mic.utterances(mic.blocks.empty, hearing=hearing, pausing=early and early.pausing,
+                                    finished=early and early.finished):
+            found.append((starts[-1], audio))
+    except DeviceError:  # the capture ran out
+        pass
+    return starts, found

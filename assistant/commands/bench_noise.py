@@ -1,0 +1,95 @@
+"""`maestro bench`'s noisy-room figure: requests said while another source sounds in the room, pink noise or music
+that maestro is not playing (so no canceller can take it out), 10 dB and 5 dB under the speech, understood.
+
+Each held-out request (the spoken set, in scope) is said after LEAD_S of the noise, which goes on for TAIL_S after
+it. The speech's active level is set the given number of dB over the noise's level over the same span. Music is a
+render of one of six genres in turn, heard through one of bench_echo's rooms in turn, starting at a different
+place each time. The capture goes through the live path but PortAudio: the microphone's utterance cutter (no
+canceller) with the session's end-of-query detection (bench_capture), then Whisper and the intent model.
+
+Understood: the intent right (`noisy_accuracy`), and its slots too (`noisy_slot_accuracy`), per noise and level.
+As in the session, an utterance whose transcript is rejected (no speech, a hallucination) is dropped, and the
+first one left that overlaps the request is acted on. `noisy_missed` counts requests with none,
+`noisy_false_requests` utterances heard in the noise before the request."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from assistant.commands.bench_capture import Early, cut
+
+N = 200
+"""All the held-out requests in scope."""
+SNRS_DB = (10, 5)
+NOISES = ("pink", "music")
+LEAD_S = 1.0
+TAIL_S = 2.0
+MUSIC_S = 40.0
+"""Length of each genre's render; each request takes its stretch of it from a different offset."""
+
+
+def _noise(kind: str, n: int, i: int, music: dict[str, np.ndarray]) -> np.ndarray:
+    """n samples of the room's other sound for request i."""
+    from assistant.audio.constants import SPEECH_RATE
+    from assistant.audio.room import echo_of
+    from assistant.commands.bench_barge_in import GENRES
+    from assistant.commands.bench_echo import ROOMS
+    from generators.hum.humset import pink
+
+    rng = np.random.default_rng(i)
+    if kind == "pink":
+        return pink(rng, n).astype(np.float32)
+    song = music[GENRES[i % len(GENRES)]]
+    start = int(rng.integers(0, len(song) - n))
+    return echo_of(song[start:start + n], SPEECH_RATE, *ROOMS[i % len(ROOMS)], seed=i)
+
+
+def heard_in(capture: np.ndarray, recognizer, early: Early) -> tuple[list[str], list[str]]:
+    """What the session would act on: the transcripts (rejected ones dropped) of the utterances cut from a capture
+    that ended before the request began, and of those that overlap it."""
+    from assistant.audio.constants import SPEECH_RATE
+    from assistant.audio.mic import PRE_ROLL_S
+
+    before, over = [], []
+    for start, audio in cut(capture, early=early)[1]:
+        text = recognizer.transcribe(audio).text
+        if text:
+            (before if start - PRE_ROLL_S + len(audio) / SPEECH_RATE <= LEAD_S else over).append(text)
+    return before, over
+
+
+def measure(understand, n: int = N) -> dict:
+    from assistant.asr import load_recognizer
+    from assistant.asr.evaluate import spoken_set
+    from assistant.audio.constants import SPEECH_RATE
+    from assistant.audio.room import mixed, played
+    from assistant.commands.bench_barge_in import GENRES
+    from assistant.config import Config
+    from intents.evaluate import evaluate
+
+    recognizer = load_recognizer(Config())
+    early = Early(recognizer, lambda text: understand(text).name != "unknown")
+    items = [(case, audio) for case, audio in spoken_set() if case["intent"] != "unknown"]
+    items = items[::max(1, len(items) // n)][:n]  # fewer: spread over the set, which runs intent by intent
+    music = {genre: played(genre, MUSIC_S) for genre in GENRES}
+    out: dict[str, Any] = {key: {} for key in ("noisy_accuracy", "noisy_slot_accuracy", "noisy_missed",
+                                               "noisy_false_requests")}
+    for kind in NOISES:
+        for snr in SNRS_DB:
+            heard, missed, false_requests = [], 0, 0
+            for i, (case, said) in enumerate(items):
+                noise = _noise(kind, len(said) + int((LEAD_S + TAIL_S) * SPEECH_RATE), i, music)
+                before, over = heard_in(mixed(said, noise, int(LEAD_S * SPEECH_RATE), snr), recognizer,
+                                        early)
+                false_requests += len(before)
+                missed += not over
+                heard.append({**case, "text": over[0] if over else "", "said": case["text"]})
+            scores = evaluate(understand, heard)
+            label = f"{kind} {snr}dB"
+            out["noisy_accuracy"][label] = scores["intent_accuracy"]
+            out["noisy_slot_accuracy"][label] = scores["slot_accuracy"]
+            out["noisy_missed"][label] = missed
+            out["noisy_false_requests"][label] = false_requests
+    out["noisy_requests"] = len(items)
+    return out
