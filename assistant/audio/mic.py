@@ -35,6 +35,10 @@ END_SILENCE_S = 0.6
 """Quiet that ends an utterance when the early transcript has no verdict yet."""
 PAUSE_S = 0.1
 """Quiet long enough to start transcribing what was said, in case it is the end."""
+RESUME_S = 0.2
+"""Once the speech so far is being transcribed, speech must be held this long to count as going on. Music in the
+room rates 0.35-0.6 to Silero in beats for a while after speech (its state remembers the voice), and when any such
+frame forgot the guess, a request said over a radio at 5 dB could wait out the 15 s limit."""
 UNFINISHED_S = 1.0
 """Quiet that ends an utterance whose early transcript stops mid-phrase."""
 PRE_ROLL_S = 0.5
@@ -149,14 +153,15 @@ class Microphone:
                    finished: Callable[[], bool | None] | None = None) -> Iterator[np.ndarray]:
         """Utterances as they end, until stop() is true. hearing(True) is called as speech starts (to duck the
         music at once), hearing(False) when what started is dropped as a blip. pausing(audio) is called with the
-        utterance so far when the speaker has paused for PAUSE_S, pausing(None) if they then go on. finished(),
-        asked during a pause, says whether what was said so far is a whole request: True ends the utterance now,
-        False waits UNFINISHED_S, None (not known yet) END_SILENCE_S."""
+        utterance so far when the speaker has paused for PAUSE_S, pausing(None) if they then go on (for RESUME_S).
+        finished(), asked while that guess is out, says whether what was said so far is a whole request: True ends
+        the utterance now, False waits UNFINISHED_S, None (not known yet) END_SILENCE_S."""
         vad, frame_s = Stream(), Stream.FRAME / SPEECH_RATE
-        pause = round(PAUSE_S / frame_s)
+        pause, resume = round(PAUSE_S / frame_s), round(RESUME_S / frame_s)
         pre: collections.deque[np.ndarray] = collections.deque(maxlen=round(PRE_ROLL_S / frame_s))
         speech: list[np.ndarray] = []
-        voiced = quiet = 0
+        voiced = quiet = resumed = 0
+        guessing = False
         tune = False
         for frame in self._frames(stop):
             p = vad(frame)
@@ -170,6 +175,7 @@ class Microphone:
                 tune = tune_awaited(self)
                 if p >= self.start or (tune and _level(frame) >= TUNE_LEVEL):
                     speech, voiced, quiet, self.hearing = list(pre), 1, 0, True
+                    guessing, resumed = False, 0
                     if hearing:
                         hearing(True)
                 continue
@@ -182,14 +188,22 @@ class Microphone:
                 if quiet * frame_s < TUNE_END_S and len(speech) * frame_s < TUNE_MAX_S:
                     continue
             else:
-                if pausing and quiet >= pause and p >= self.end:
-                    pausing(None)
-                quiet = 0 if sounding else quiet + 1
-                if pausing and quiet == pause and voiced * frame_s >= MIN_SPEECH_S:
+                if pausing and guessing:  # only speech held for RESUME_S goes on
+                    resumed = resumed + 1 if p >= self.start else 0
+                    if resumed >= resume:
+                        pausing(None)
+                        guessing, quiet, resumed = False, 0, 0
+                    elif not sounding:
+                        quiet += 1  # a beat of music (or a syllable) neither goes on nor counts as quiet
+                else:
+                    quiet = 0 if sounding else quiet + 1
+                if pausing and not guessing and quiet == pause and voiced * frame_s >= MIN_SPEECH_S:
                     pausing(np.concatenate(speech))
-                verdict = finished() if finished and quiet >= pause else None
+                    guessing = True
+                verdict = finished() if finished and guessing and not resumed else None
                 end_s = UNFINISHED_S if verdict is False else END_SILENCE_S
-                if not verdict and quiet * frame_s < end_s and len(speech) * frame_s < MAX_UTTERANCE_S:
+                waiting = resumed or quiet * frame_s < end_s  # while speech may be going on, it is not over
+                if not verdict and waiting and len(speech) * frame_s < MAX_UTTERANCE_S:
                     continue
             self.hearing = False
             if voiced * frame_s >= MIN_SPEECH_S:

@@ -73,9 +73,9 @@ def test_speech_after_the_pause_is_transcribed_whole(early, speech):
     assert words(other.text).endswith("add drums") and "faster" not in words(other.text)
 
 
-def live(feed: np.ndarray, early: EarlyTranscriber) -> list[str]:
+def live(feed: np.ndarray, early: EarlyTranscriber, seconds: list[float] | None = None) -> list[str]:
     """The feed through a Microphone's queue at real-time pace (as the device delivers it), cut with the early
-    transcriber's verdicts; the transcripts of the utterances."""
+    transcriber's verdicts; the transcripts of the utterances (and their lengths added to `seconds`)."""
     import threading
     import time
 
@@ -95,6 +95,8 @@ def live(feed: np.ndarray, early: EarlyTranscriber) -> list[str]:
     try:
         for u in mic.utterances(fed.is_set, pausing=early.pausing, finished=early.finished):
             heard.append(words(early.transcribe(u).text))
+            if seconds is not None:
+                seconds.append(len(u) / RATE)
     except DeviceError:  # the queue ran dry with no stream behind it: the end of the feed
         pass
     return heard
@@ -109,3 +111,17 @@ def test_a_pause_after_an_unfinished_phrase_is_waited_for(early, speech):
     two = np.concatenate([quiet(0.5), said(speech, "make it faster"), quiet(1.5), said(speech, "add drums"),
                           quiet(1.5)])
     assert live(two, early) == ["make it faster", "add drums"]
+
+
+def test_a_request_said_over_music_ends_at_its_pause(early, speech):
+    """Music that maestro is not playing (nothing cancels it), 5 dB under the voice and going on after the request:
+    its beats, which Silero rates around the threshold for a while after speech, neither forget the guess made at
+    the pause nor hold the utterance open as long as the music plays."""
+    from assistant.audio.room import echo_of, mixed, played
+
+    request = said(speech, "add a flute")
+    music = echo_of(played("metal", 10.0, seed=11), RATE, 0.05, 0.15)  # held the utterance open for 9.4 s
+    seconds: list[float] = []
+    heard = live(mixed(request, music, RATE, 5.0), early, seconds)  # 1 s of music, the request, 8 s more
+    assert heard and heard[0].startswith("add a"), heard
+    assert seconds[0] < 0.5 + len(request) / RATE + 2.0, seconds  # pre-roll, the request, and no more than 2 s
