@@ -42,3 +42,27 @@ def test_the_melody_keys_are_measured(tmp_path):
     assert 0.3 <= out["melody_c2st_learned"] <= 1 and 0.3 <= out["melody_c2st_rules"] <= 1
     assert set(out["melody_ms"]) == {"median", "p95"} and out["melody_ms"]["median"] > 0
     assert {"in_scale", "repeated_bars", "interval_kl"} <= set(out["melody_stats"]["learned"])
+
+
+@pytest.mark.slow
+def test_a_request_in_a_noisy_room_is_cut_and_heard_as_the_session_would(speech):
+    """bench_noise's path: a request said into pink noise 10 dB under it, cut by the microphone with the session's
+    end-of-query verdicts and transcribed: heard over the request, nothing before it. Pure noise gives nothing."""
+    import numpy as np
+    import soundfile
+
+    from assistant.asr import load_recognizer
+    from assistant.audio.constants import SPEECH_RATE
+    from assistant.audio.room import mixed
+    from assistant.commands import bench_noise
+    from assistant.commands.bench_capture import Early
+    from assistant.config import Config
+    from generators.hum.humset import pink
+
+    recognizer = load_recognizer(Config())
+    early = Early(recognizer, lambda text: True)
+    said, _ = soundfile.read(str(speech("make it faster")), dtype="float32")
+    noise = pink(np.random.default_rng(0), len(said) + 3 * SPEECH_RATE)
+    before, over = bench_noise.heard_in(mixed(said, noise, SPEECH_RATE, 10.0), recognizer, early)
+    assert before == [] and len(over) == 1 and "faster" in over[0].lower(), (before, over)
+    assert bench_noise.heard_in(noise * 0.1, recognizer, early) == ([], [])

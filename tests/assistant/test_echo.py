@@ -10,7 +10,7 @@ import soundfile
 import soxr
 
 from assistant.audio.echo import Canceller, Reference
-from assistant.audio.room import echo_of, erle_db, impulse_response
+from assistant.audio.room import echo_of, erle_db, impulse_response, mixed
 
 RATE = 16000
 BLOCK = 480
@@ -111,6 +111,18 @@ def test_a_room_delays_then_decays():
     assert np.argmax(np.abs(ir)) == int(0.04 * RATE) and len(ir) == int(0.04 * RATE) + int(0.2 * RATE)
     tail = ir[int(0.04 * RATE) + 1:]
     assert np.abs(tail[-400:]).max() < np.abs(tail[:400]).max() / 100  # 60 dB down by the end
+
+
+def test_a_voice_is_mixed_in_at_the_level_asked():
+    rng = np.random.default_rng(1)
+    voice, noise = rng.normal(0, 0.2, RATE).astype(np.float32), rng.normal(0, 1, 3 * RATE).astype(np.float32)
+    capture = mixed(voice, noise, RATE, 5.0)
+    placed = np.zeros_like(noise)
+    placed[RATE:2 * RATE] = voice
+    heard_noise = (capture - placed)[RATE:2 * RATE]
+    assert len(capture) == len(noise) and np.corrcoef(heard_noise, noise[RATE:2 * RATE])[0, 1] > 0.9999
+    active = np.abs(voice) > 0.01
+    assert 10 * np.log10(np.mean(voice[active] ** 2) / np.mean(heard_noise[active] ** 2)) == pytest.approx(5.0)
 
 
 def voiced_seconds(path, start_s: float = 0.0, end_s: float | None = None, threshold: float = 0.003) -> float:
