@@ -56,11 +56,14 @@ def played(genre: str, seconds: float, seed: int = 11) -> np.ndarray:
     return soxr.resample(mono, MUSIC_RATE, SPEECH_RATE).astype(np.float32)
 
 
-def mixed(said: np.ndarray, noise: np.ndarray, at: int, snr_db: float) -> np.ndarray:
+def mixed(said: np.ndarray, noise: np.ndarray, at: int, snr_db: float,
+          level_of: np.ndarray | None = None) -> np.ndarray:
     """`said` spoken from sample `at` of `noise` (the capture is as long as the noise), its active speech (louder
-    than 0.01) snr_db over the noise in the same samples."""
+    than 0.01) snr_db over the noise in the same samples (over `level_of` there, when the noise is that sound
+    changed, such as ducked music)."""
     speech = np.zeros(len(noise), np.float32)
     speech[at:at + len(said)] = said[:len(noise) - at]
     active = np.abs(speech) > 0.01
-    gain = np.sqrt(np.mean(speech[active] ** 2) / np.mean(noise[active] ** 2)) / 10 ** (snr_db / 20)
+    level = noise if level_of is None else level_of
+    gain = np.sqrt(np.mean(speech[active] ** 2) / np.mean(level[active] ** 2)) / 10 ** (snr_db / 20)
     return (speech + gain * noise).astype(np.float32)

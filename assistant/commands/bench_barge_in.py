@@ -7,8 +7,9 @@ lives as long as the session), its active speech as loud as the music's echo ove
 its utterance cutter with the session's end-of-query detection (bench_capture), then Whisper and the intent
 model. The music ducks as the session ducks it: from the
 cutter's speech start plus the player's 0.2 s of buffered output (a first pass finds that start, a second hears the
-ducked capture). Understood: the intent right (`barge_in_accuracy`), and its slots too (`barge_in_slot_accuracy`);
-`barge_in_false_starts` counts utterances started in the music before the request."""
+ducked capture). As in the session, utterances whose transcript is rejected are dropped and the first one left
+that overlaps the request is acted on. Understood: the intent right (`barge_in_accuracy`), and its slots too
+(`barge_in_slot_accuracy`); `barge_in_false_requests` counts utterances heard in the music before the request."""
 from __future__ import annotations
 
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from assistant.audio.room import played
-from assistant.commands.bench_capture import Early, cut
+from assistant.commands.bench_capture import Early, cut, ended_by, heard
 
 N = 30
 RATIOS_DB = (0, 6)
@@ -24,7 +25,8 @@ GENRES = ("rock", "pop", "lofi", "funk", "jazz", "metal")
 LEAD_S = 8.0
 """Music before the request: the canceller has converged by then."""
 EARLY_S = LEAD_S - 0.5
-"""A speech start before this is one in the music, not the request's."""
+"""Where no utterance is open over the request in the first pass, the music ducks at the first speech start after
+this."""
 DUCK_LATENCY_S = 0.2
 """From the speech start to the ducked music at the speaker: the player's buffered output."""
 TAIL_S = 2.0
@@ -44,7 +46,8 @@ def _said_over(music: np.ndarray, said: np.ndarray, room: tuple[float, float], r
     echo = echo_of(far, SPEECH_RATE, *room, seed=seed)
     gain = np.sqrt(np.mean(speech[active] ** 2) / np.mean(echo[active] ** 2)) / 10 ** (ratio_db / 20)
     starts, found = cut((speech + gain * echo).astype(np.float32), far, canceller)
-    heard_at = next((s for s in starts if s >= EARLY_S), None)
+    open_at = [start for start, audio in found if not ended_by(start, audio, LEAD_S)]
+    heard_at = open_at[0] if open_at else next((s for s in starts if s >= EARLY_S), None)  # the music ducks there
     if heard_at is None:
         return starts, found
     far[int((heard_at + DUCK_LATENCY_S) * SPEECH_RATE):] *= DUCK
@@ -66,22 +69,21 @@ def measure(understand, n: int = N) -> dict:
     items = [(case, audio) for case, audio in spoken_set(limit=n) if case["intent"] != "unknown"]
     longest = LEAD_S + max(len(a) for _, a in items) / SPEECH_RATE + TAIL_S + 1
     music = {genre: played(genre, longest) for genre in GENRES}
-    out: dict[str, Any] = {"barge_in_accuracy": {}, "barge_in_slot_accuracy": {}, "barge_in_false_starts": {}}
+    out: dict[str, Any] = {"barge_in_accuracy": {}, "barge_in_slot_accuracy": {}, "barge_in_false_requests": {}}
     for ratio in RATIOS_DB:
-        heard, false_starts = [], 0
+        cases, false_requests = [], 0
         cancellers = [Canceller(SPEECH_RATE) for _ in ROOMS]  # one a room, as one lives as long as the session
         for i, (case, said) in enumerate(items):
             room = i % len(ROOMS)
-            starts, found = _said_over(music[GENRES[i % len(GENRES)]], said, ROOMS[room], ratio, i, cancellers[room],
-                                       early)
-            false_starts += sum(s < EARLY_S for s in starts)
-            request = [audio for start, audio in found if start >= EARLY_S]
-            text = recognizer.transcribe(request[0]).text if request else ""
-            heard.append({**case, "text": text, "said": case["text"]})
-        scores = evaluate(understand, heard)
+            _, found = _said_over(music[GENRES[i % len(GENRES)]], said, ROOMS[room], ratio, i, cancellers[room],
+                                  early)
+            before, over = heard(found, LEAD_S, recognizer)
+            false_requests += len(before)
+            cases.append({**case, "text": over[0] if over else "", "said": case["text"]})
+        scores = evaluate(understand, cases)
         label = f"{ratio}dB"
         out["barge_in_accuracy"][label] = scores["intent_accuracy"]
         out["barge_in_slot_accuracy"][label] = scores["slot_accuracy"]
-        out["barge_in_false_starts"][label] = false_starts
+        out["barge_in_false_requests"][label] = false_requests
     out["barge_in_requests"] = len(items)
     return out

@@ -60,9 +60,30 @@ def cut(near: np.ndarray, far: np.ndarray | None = None, canceller=None,
             starts.append((len(blocks) - mic.blocks.qsize()) * MIC_BLOCK / SPEECH_RATE)
     found = []
     try:
-        for audio in mic.utterances(mic.blocks.empty, hearing=hearing, pausing=early and early.pausing,
-                                    finished=early and early.finished):
+        for audio in mic.utterances(mic.blocks.empty, hearing=hearing, pausing=early.pausing if early else None,
+                                    finished=early.finished if early else None):
             found.append((starts[-1], audio))
     except DeviceError:  # the capture ran out
         pass
     return starts, found
+
+
+def ended_by(start_s: float, audio: np.ndarray, at_s: float) -> bool:
+    """Whether an utterance cut with its speech start at start_s (its audio holds the pre-roll before that) had
+    ended by at_s."""
+    from assistant.audio.constants import SPEECH_RATE
+    from assistant.audio.mic import PRE_ROLL_S
+
+    return start_s - PRE_ROLL_S + len(audio) / SPEECH_RATE <= at_s
+
+
+def heard(found: list[tuple[float, np.ndarray]], at_s: float, recognizer) -> tuple[list[str], list[str]]:
+    """What the session would act on, from the utterances `cut` found: the transcripts (rejected ones dropped) of
+    those that had ended by at_s (the request's start), and of those that overlap or follow it."""
+    before: list[str] = []
+    over: list[str] = []
+    for start, audio in found:
+        text = recognizer.transcribe(audio).text
+        if text:
+            (before if ended_by(start, audio, at_s) else over).append(text)
+    return before, over

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.commands.bench_capture import Early, cut
+from assistant.commands.bench_capture import Early, cut, heard
 
 N = 200
 """All the held-out requests in scope."""
@@ -46,17 +46,9 @@ def _noise(kind: str, n: int, i: int, music: dict[str, np.ndarray]) -> np.ndarra
 
 
 def heard_in(capture: np.ndarray, recognizer, early: Early) -> tuple[list[str], list[str]]:
-    """What the session would act on: the transcripts (rejected ones dropped) of the utterances cut from a capture
-    that ended before the request began, and of those that overlap it."""
-    from assistant.audio.constants import SPEECH_RATE
-    from assistant.audio.mic import PRE_ROLL_S
-
-    before, over = [], []
-    for start, audio in cut(capture, early=early)[1]:
-        text = recognizer.transcribe(audio).text
-        if text:
-            (before if start - PRE_ROLL_S + len(audio) / SPEECH_RATE <= LEAD_S else over).append(text)
-    return before, over
+    """The transcripts the session would act on from a capture: of utterances over before the request, and of
+    those overlapping it."""
+    return heard(cut(capture, early=early)[1], LEAD_S, recognizer)
 
 
 def measure(understand, n: int = N) -> dict:

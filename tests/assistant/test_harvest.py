@@ -35,3 +35,10 @@ def test_lines_are_spoken_and_transcribed(tmp_path):
     out = tmp_path / "heard.yaml"
     harvest.write(rows, ("openai-whisper", "tiny.en", "full"), out)
     assert yaml.safe_load(out.read_text())["heard"] == rows
+
+
+@pytest.mark.slow
+def test_lines_are_said_into_noise_and_over_the_music_through_the_canceller():
+    rows = [harvest.harvest([("pause", "pause the music please")], ("openai-whisper", "tiny.en", "full"), seed=1,
+                            log=lambda m: None, noise=noise)[0] for noise in ("pink", "barge")]
+    assert all(r["intent"] == "pause" and "music" in r["heard"].lower() for r in rows), rows
