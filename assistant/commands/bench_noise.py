@@ -69,15 +69,15 @@ def measure(understand, n: int = N) -> dict:
                                                "noisy_false_requests")}
     for kind in NOISES:
         for snr in SNRS_DB:
-            heard, missed, false_requests = [], 0, 0
+            cases, missed, false_requests = [], 0, 0
             for i, (case, said) in enumerate(items):
                 noise = _noise(kind, len(said) + int((LEAD_S + TAIL_S) * SPEECH_RATE), i, music)
                 before, over = heard_in(mixed(said, noise, int(LEAD_S * SPEECH_RATE), snr), recognizer,
                                         early)
                 false_requests += len(before)
                 missed += not over
-                heard.append({**case, "text": over[0] if over else "", "said": case["text"]})
-            scores = evaluate(understand, heard)
+                cases.append({**case, "text": over[0] if over else "", "said": case["text"]})
+            scores = evaluate(understand, cases)
             label = f"{kind} {snr}dB"
             out["noisy_accuracy"][label] = scores["intent_accuracy"]
             out["noisy_slot_accuracy"][label] = scores["slot_accuracy"]
