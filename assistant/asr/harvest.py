@@ -110,10 +110,8 @@ def _over_maestro(said: np.ndarray, rng: random.Random, music: dict) -> np.ndarr
     far[at + int(0.3 * SPEECH_RATE):] *= DUCK
     near = mixed(said, echo_of(far, SPEECH_RATE, delay, decay, seed=seed), at, rng.uniform(*SNR_DB["barge"]),
                  level_of=loud)
-    canceller = Canceller(SPEECH_RATE)
-    out = [canceller.process(near[i:i + MIC_BLOCK], far[i:i + MIC_BLOCK])
-           for i in range(0, len(near) - MIC_BLOCK + 1, MIC_BLOCK)]
-    return np.concatenate(out)[at - SPEECH_RATE // 2:]
+    n = len(near) // MIC_BLOCK * MIC_BLOCK
+    return Canceller(SPEECH_RATE).process(near[:n], far[:n])[at - SPEECH_RATE // 2:]
 
 
 def harvest(lines: list[tuple[str, str]], setting: tuple[str, str, str], seed: int, log=print,

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from assistant.audio.room import played
-from assistant.commands.bench_capture import Early, cut, ended_by, heard
+from assistant.commands.bench_capture import Early, cut, ended_by, heard, understood
 
 N = 30
 RATIOS_DB = (0, 6)
@@ -36,23 +36,19 @@ def _said_over(music: np.ndarray, said: np.ndarray, room: tuple[float, float], r
                canceller, early: Early) -> tuple[list[float], list[tuple[float, np.ndarray]]]:
     from assistant.audio.constants import SPEECH_RATE
     from assistant.audio.player import DUCK
-    from assistant.audio.room import echo_of
+    from assistant.audio.room import echo_of, mixed
 
     at = int(LEAD_S * SPEECH_RATE)
     far = music[:at + len(said) + int(TAIL_S * SPEECH_RATE)].copy()
-    speech = np.zeros_like(far)
-    speech[at:at + len(said)] = said
-    active = np.abs(speech) > 0.01
     echo = echo_of(far, SPEECH_RATE, *room, seed=seed)
-    gain = np.sqrt(np.mean(speech[active] ** 2) / np.mean(echo[active] ** 2)) / 10 ** (ratio_db / 20)
-    starts, found = cut((speech + gain * echo).astype(np.float32), far, canceller)
+    starts, found = cut(mixed(said, echo, at, ratio_db), far, canceller)
     open_at = [start for start, audio in found if not ended_by(start, audio, LEAD_S)]
     heard_at = open_at[0] if open_at else next((s for s in starts if s >= EARLY_S), None)  # the music ducks there
     if heard_at is None:
         return starts, found
     far[int((heard_at + DUCK_LATENCY_S) * SPEECH_RATE):] *= DUCK
-    echo = echo_of(far, SPEECH_RATE, *room, seed=seed)
-    return cut((speech + gain * echo).astype(np.float32), far, canceller, early)
+    ducked = echo_of(far, SPEECH_RATE, *room, seed=seed)
+    return cut(mixed(said, ducked, at, ratio_db, level_of=echo), far, canceller, early)
 
 
 def measure(understand, n: int = N) -> dict:
@@ -62,7 +58,6 @@ def measure(understand, n: int = N) -> dict:
     from assistant.audio.echo import Canceller
     from assistant.commands.bench_echo import ROOMS
     from assistant.config import Config
-    from intents.evaluate import evaluate
 
     recognizer = load_recognizer(Config())
     early = Early(recognizer, lambda text: understand(text).name != "unknown")
@@ -71,19 +66,15 @@ def measure(understand, n: int = N) -> dict:
     music = {genre: played(genre, longest) for genre in GENRES}
     out: dict[str, Any] = {"barge_in_accuracy": {}, "barge_in_slot_accuracy": {}, "barge_in_false_requests": {}}
     for ratio in RATIOS_DB:
-        cases, false_requests = [], 0
         cancellers = [Canceller(SPEECH_RATE) for _ in ROOMS]  # one a room, as one lives as long as the session
+        results = []
         for i, (case, said) in enumerate(items):
             room = i % len(ROOMS)
             _, found = _said_over(music[GENRES[i % len(GENRES)]], said, ROOMS[room], ratio, i, cancellers[room],
                                   early)
-            before, over = heard(found, LEAD_S, recognizer)
-            false_requests += len(before)
-            cases.append({**case, "text": over[0] if over else "", "said": case["text"]})
-        scores = evaluate(understand, cases)
-        label = f"{ratio}dB"
-        out["barge_in_accuracy"][label] = scores["intent_accuracy"]
-        out["barge_in_slot_accuracy"][label] = scores["slot_accuracy"]
-        out["barge_in_false_requests"][label] = false_requests
+            results.append((case, *heard(found, LEAD_S, recognizer)))
+        figures = understood(understand, results)
+        for key in ("accuracy", "slot_accuracy", "false_requests"):
+            out[f"barge_in_{key}"][f"{ratio}dB"] = figures[key]
     out["barge_in_requests"] = len(items)
     return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -87,3 +87,16 @@ def heard(found: list[tuple[float, np.ndarray]], at_s: float, recognizer) -> tup
         if text:
             (before if ended_by(start, audio, at_s) else over).append(text)
     return before, over
+
+
+def understood(understand, results: list[tuple[dict, list[str], list[str]]]) -> dict[str, Any]:
+    """Figures for the requests of one condition, each given as (held-out case, transcripts heard before it, over
+    it): intent and slot accuracy on what the session acts on (the first transcript over the request), the
+    requests with none (missed), and the utterances heard before them (false_requests)."""
+    from intents.evaluate import evaluate
+
+    cases = [{**case, "text": over[0] if over else "", "said": case["text"]} for case, _, over in results]
+    scores = evaluate(understand, cases)
+    return {"accuracy": scores["intent_accuracy"], "slot_accuracy": scores["slot_accuracy"],
+            "missed": sum(not over for _, _, over in results),
+            "false_requests": sum(len(before) for _, before, _ in results)}

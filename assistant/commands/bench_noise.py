@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.commands.bench_capture import Early, cut, heard
+from assistant.commands.bench_capture import Early, cut, heard, understood
 
 N = 200
 """All the held-out requests in scope."""
@@ -58,7 +58,6 @@ def measure(understand, n: int = N) -> dict:
     from assistant.audio.room import mixed, played
     from assistant.commands.bench_barge_in import GENRES
     from assistant.config import Config
-    from intents.evaluate import evaluate
 
     recognizer = load_recognizer(Config())
     early = Early(recognizer, lambda text: understand(text).name != "unknown")
@@ -69,19 +68,12 @@ def measure(understand, n: int = N) -> dict:
                                                "noisy_false_requests")}
     for kind in NOISES:
         for snr in SNRS_DB:
-            cases, missed, false_requests = [], 0, 0
+            results = []
             for i, (case, said) in enumerate(items):
                 noise = _noise(kind, len(said) + int((LEAD_S + TAIL_S) * SPEECH_RATE), i, music)
-                before, over = heard_in(mixed(said, noise, int(LEAD_S * SPEECH_RATE), snr), recognizer,
-                                        early)
-                false_requests += len(before)
-                missed += not over
-                cases.append({**case, "text": over[0] if over else "", "said": case["text"]})
-            scores = evaluate(understand, cases)
-            label = f"{kind} {snr}dB"
-            out["noisy_accuracy"][label] = scores["intent_accuracy"]
-            out["noisy_slot_accuracy"][label] = scores["slot_accuracy"]
-            out["noisy_missed"][label] = missed
-            out["noisy_false_requests"][label] = false_requests
+                results.append((case, *heard_in(mixed(said, noise, int(LEAD_S * SPEECH_RATE), snr), recognizer,
+                                                early)))
+            for key, value in understood(understand, results).items():
+                out[f"noisy_{key}"][f"{kind} {snr}dB"] = value
     out["noisy_requests"] = len(items)
     return out
