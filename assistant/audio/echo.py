@@ -19,10 +19,10 @@ FRAME_S = 0.01
 HISTORY_S = 4.0
 """How much of the played output is kept to be matched with the microphone."""
 REANCHOR_S = 0.02
-"""When a stamped time and the sample count disagree by more than this (an underrun, a stream restarted), the count
-follows the clock; within it, the count is kept. Both ends do this: the output's stamps place what is played, the
-input's find what was playing as a block was captured (following those put a seam in the reference at one block
-in 20)."""
+"""When a stamped time and the sample count disagree by more than this, the count follows the clock (a block stamped
+later than the count says, after an underrun or a restart, is preceded by the silence that sounded meanwhile); within
+it, the count is kept. Both ends do this: the output's stamps place what is played, the input's find what was
+playing as a block was captured (following those put a seam in the reference at one block in 20)."""
 
 
 class Reference:
@@ -50,9 +50,19 @@ class Reference:
         # the resampler holds some samples back: what comes out now ends that much before the block does
         first = dac_time + len(mono) / self.out_rate - (self._resampler.delay() + len(y)) / self.mic_rate
         with self._lock:
-            if self._anchor is None or abs(first - (self._anchor + self._written / self.mic_rate)) > REANCHOR_S:
+            late = 0.0 if self._anchor is None else first - (self._anchor + self._written / self.mic_rate)
+            if REANCHOR_S < late < len(self._ring) / self.mic_rate:
+                self._write(np.zeros(round(late * self.mic_rate), np.float32))  # nothing sounded meanwhile
+            elif self._anchor is None or abs(late) > REANCHOR_S:
                 self._anchor = first - self._written / self.mic_rate
             self._write(y)
+
+    def forget_after(self, clock_time: float) -> None:
+        """What was to sound from `clock_time` on was dropped before it did (the output restarted): forget it, so
+        that what plays next follows on from what sounded."""
+        with self._lock:
+            if self._anchor is not None:
+                self._written = max(0, min(self._written, round((clock_time - self._anchor) * self.mic_rate)))
 
     def _write(self, y: np.ndarray) -> None:
         size = len(self._ring)
