@@ -73,6 +73,11 @@ class Live:
     def position(self) -> float | None:
         return self.player.position() if self.player is not None else None
 
+    def sounding(self) -> bool:
+        """Music is playing (ducked or not) or maestro is speaking: what is said now is heard over it."""
+        player = self.player
+        return player is not None and (player.speaking() or (player.active() and not player.paused))
+
     def carry_out(self, reply: Reply) -> None:
         if reply.control and self.player is not None:
             if reply.control == "volume":
@@ -137,7 +142,8 @@ class Live:
     def user_speaks(self, on: bool) -> None:
         """The microphone heard the user start (True) or drop a blip (False): the music ducks; with the echo
         cancelled, a reply being spoken stops at once, and one still being synthesized is not spoken."""
-        self.duck(on)
+        if self.player is not None:
+            self.player.duck(on, at_once=self.config.echo_cancel)  # the canceller damages words said over music
         if on and self.config.echo_cancel:
             self._hushed_at = time.monotonic()
             if self.player is not None:

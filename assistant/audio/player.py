@@ -65,6 +65,8 @@ class Player:
         self._lock = threading.Lock()
         self._stream = None
         self._voice_at = -1e9
+        self._sounds_until = 0.0
+        """When the last block written to the output sounds to its end (the stream's clock)."""
 
     # --- stream ----------------------------------------------------------------------------------------------
     def open(self) -> "Player":
@@ -100,6 +102,7 @@ class Player:
                 out[:len(chunk)] += chunk * min(1.0, self.volume + 0.2)
                 if len(chunk):
                     self._voice_at = time.monotonic()
+        self._sounds_until = timing.outputBufferDacTime + frames / MUSIC_RATE
         if self.reference is not None:
             self.reference.played(out, timing.outputBufferDacTime)
 
@@ -139,22 +142,39 @@ class Player:
             self.speech = None
 
     def hush(self) -> None:
-        """Cut maestro's voice short (the user talked over it), with what of it the output has buffered: the stream
-        restarts, and the music skips its buffered part."""
+        """Cut maestro's voice short (the user talked over it), with what of it the output has buffered."""
         with self._lock:
             if self.speech is None or self.speech.done:
                 return
             self.speech = None
-        stream = self._stream
-        if stream is not None:
-            try:
-                stream.abort()
-                stream.start()
-            except Exception:  # noqa: BLE001 - a dead server: the next callback's check reports it
-                pass
+        self._restart()
 
-    def duck(self, on: bool) -> None:
+    def duck(self, on: bool, at_once: bool = False) -> None:
+        """The music steps back (on) or up. `at_once`: music playing at full level drops without the output's
+        buffered 0.2 s, which never sound (the music goes back to where it was heard)."""
+        stepping_down = on and not self.ducked and not self.speaking() and self.active() and not self.paused
         self.ducked = on
+        if at_once and stepping_down:
+            self._restart()
+
+    def _restart(self) -> None:
+        """Start the stream again without what it has buffered: the music goes back by what had not sounded yet, and
+        the echo reference forgets it."""
+        stream = self._stream
+        if stream is None:
+            return
+        try:
+            now = stream.time
+            stream.abort()
+            unplayed = min(max(0.0, self._sounds_until - now), self.latency + SPEAKER_BLOCK / MUSIC_RATE)
+            with self._lock:
+                if self.music is not None and not self.paused:
+                    self.music.pos = max(0, self.music.pos - round(unplayed * MUSIC_RATE))
+            if self.reference is not None:
+                self.reference.forget_after(now)
+            stream.start()
+        except Exception:  # noqa: BLE001 - a dead server: the next callback's check reports it
+            pass
 
     def set_volume(self, volume: int) -> None:
         self.volume = max(0, min(100, volume)) / 100
