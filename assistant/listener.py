@@ -60,7 +60,8 @@ class Listener:
 
         self.ui.busy("loading speech recognition")
         try:
-            recognizer = EarlyTranscriber(load_recognizer(self.config, self.ui.warn), understood=self.whole_request,
+            recognizer = EarlyTranscriber(load_recognizer(self.config, self.ui.warn, self.live.sounding),
+                                          understood=self.whole_request,
                                           guessed=self.ui.partial)
         finally:
             self.ui.busy(None)

@@ -9,7 +9,7 @@ from typing import Callable
 
 import numpy as np
 
-from assistant.asr import Recognizer, Transcript
+from assistant.asr import Hears, Transcript
 
 DANGLING = frozenset("a an the in at on to into with and or but of for from by like some more less as than my your "
                      "make add set change switch save call called named give create compose use put".split())
@@ -32,7 +32,7 @@ class EarlyTranscriber:
     guess does not cover it. understood(text) adds the caller's judgement (the intent classifier's) to
     looks_finished; guessed(text) is told each guess, a partial transcript to show while the user speaks."""
 
-    def __init__(self, recognizer: Recognizer, understood: Callable[[str], bool] = lambda text: True,
+    def __init__(self, recognizer: Hears, understood: Callable[[str], bool] = lambda text: True,
                  guessed: Callable[[str], None] = lambda text: None):
         self.recognizer = recognizer
         self.understood = understood

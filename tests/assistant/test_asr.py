@@ -130,3 +130,27 @@ def test_bad_audio_is_one_line_and_odd_audio_is_heard(maestro, speech, tmp_path)
     done = maestro("transcribe", *(str(tmp_path / n) for n in ("8k.wav", "96k.wav", "10min.wav")), "--json")
     assert done.returncode == 0, done.stderr
     assert done.stdout.lower().count("piano") == 3, done.stdout
+
+
+@pytest.mark.slow
+def test_what_is_said_while_maestro_plays_is_heard_by_the_larger_model(speech):
+    """asr_model_over_sound (base) takes the utterances said while maestro plays, asr_model (tiny.en) the others;
+    null in the config means tiny.en always. Here the two hear a request in pink noise 5 dB under it differently."""
+    from dataclasses import replace
+
+    from assistant.asr import Recognizer, load_recognizer
+    from assistant.audio.files import read_speech
+    from assistant.audio.room import mixed
+    from assistant.config import Config
+    from generators.hum.humset import pink
+
+    said = read_speech(speech("throw a clarinet on top"))
+    audio = mixed(said, pink(np.random.default_rng(1), len(said) + 16000).astype(np.float32), 8000, 5)
+    playing = [False]
+    recognizer = load_recognizer(Config(), playing=lambda: playing[0])
+    quiet = recognizer.transcribe(audio).text
+    playing[0] = True
+    loud = recognizer.transcribe(audio).text
+    assert "clarinet" not in quiet.lower() and "clarinet" in loud.lower(), (quiet, loud)
+    assert isinstance(load_recognizer(replace(Config(), asr_model_over_sound=None), playing=lambda: True),
+                      Recognizer)
