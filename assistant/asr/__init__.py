@@ -53,18 +53,31 @@ class OverSound:
     """Two recognizers: `clear` for what is said in a quiet room, and `loud` (a larger Whisper, loaded on a thread
     of its own from the start) for what is said while maestro plays, `playing()`. Over music at the level of the
     voice, with the echo cancelled and the music ducking at the speech's start, the larger model understood 28 of
-    30 requests where the small one understood 25 (session 12's note)."""
+    30 requests where the small one understood 25 (session 12's note). If it cannot be loaded, `warn` is told once
+    and `clear` hears everything."""
 
-    def __init__(self, clear: Recognizer, loud: Callable[[], Recognizer], playing: Callable[[], bool]):
+    def __init__(self, clear: Recognizer, loud: Callable[[], Recognizer], playing: Callable[[], bool],
+                 warn: Callable[[str], None]):
         from concurrent.futures import ThreadPoolExecutor
 
-        self.clear, self.playing = clear, playing
-        self._loader = ThreadPoolExecutor(1, thread_name_prefix="maestro-asr-load")
-        self._loud = self._loader.submit(loud)
-        self._loader.shutdown(wait=False)
+        self.clear, self.playing, self.warn = clear, playing, warn
+        loader = ThreadPoolExecutor(1, thread_name_prefix="maestro-asr-load")
+        self._loud = loader.submit(loud)
+        loader.shutdown(wait=False)
+        self._failed = False
 
     def transcribe(self, audio: np.ndarray) -> Transcript:
-        return (self._loud.result() if self.playing() else self.clear).transcribe(audio)
+        return self._choose().transcribe(audio)
+
+    def _choose(self) -> Recognizer:
+        if self._failed or not self.playing():
+            return self.clear
+        try:
+            return self._loud.result()
+        except Exception as exc:  # noqa: BLE001 - missing or broken weights: the small model goes on alone
+            self._failed = True
+            self.warn(f"the speech model for requests over music did not load ({exc}); using the usual one")
+            return self.clear
 
 
 def load_backend(backend: str, model: str, window: str = "full"):
@@ -80,15 +93,17 @@ def load_recognizer(config, warn=None, playing: Callable[[], bool] | None = None
     """The configured recognizer. With asr_backend "wyoming", utterances go to the server at asr_uri and local
     openai-whisper takes them while it does not answer; `warn(message)` is told (default: stderr). Given
     `playing()`, a local one hears what is said while maestro plays with asr_model_over_sound, when set."""
+    from assistant.asr import remote
+
+    warn = warn or remote.stderr_warning
     if config.asr_backend != "wyoming":
         clear = Recognizer(load_backend(config.asr_backend, config.asr_model, config.asr_window))
         if playing is None or not config.asr_model_over_sound or config.asr_model_over_sound == config.asr_model:
             return clear
         loud = lambda: Recognizer(load_backend(config.asr_backend, config.asr_model_over_sound,  # noqa: E731
                                                config.asr_window))
-        return OverSound(clear, loud, playing)
-    from assistant.asr import remote
-
+        return OverSound(clear, loud, playing, warn)
     ears = remote.Wyoming(remote.Server(config.asr_uri, config.asr_timeout_s))
     local = lambda: load_backend("openai-whisper", config.asr_model, config.asr_window)  # noqa: E731
-    return Recognizer(remote.WithFallback(ears, local, warn or remote.stderr_warning))
+    return Recognizer(remote.WithFallback(ears, local, warn))
+

@@ -154,3 +154,21 @@ def test_what_is_said_while_maestro_plays_is_heard_by_the_larger_model(speech):
     assert "clarinet" not in quiet.lower() and "clarinet" in loud.lower(), (quiet, loud)
     assert isinstance(load_recognizer(replace(Config(), asr_model_over_sound=None), playing=lambda: True),
                       Recognizer)
+
+
+def test_a_larger_model_that_does_not_load_leaves_the_usual_one(speech):
+    """Missing weights for asr_model_over_sound (the fault injected: a loader that raises) are said once, and the
+    usual model hears what is said over music too."""
+    from assistant.asr import OverSound, Recognizer, load_backend
+    from assistant.audio.files import read_speech
+    from assistant.config import Config
+
+    def missing() -> Recognizer:
+        raise FileNotFoundError("no base.pt")
+
+    config, warnings = Config(), []
+    clear = Recognizer(load_backend(config.asr_backend, config.asr_model, config.asr_window))
+    recognizer = OverSound(clear, missing, lambda: True, warnings.append)
+    audio = read_speech(speech("add a flute"))
+    assert [recognizer.transcribe(audio).text for _ in range(2)] == [clear.transcribe(audio).text] * 2
+    assert len(warnings) == 1 and "did not load (no base.pt)" in warnings[0], warnings
