@@ -31,18 +31,14 @@ class Hears(Protocol):
 
 
 class Recognizer:
-    def __init__(self, backend, prompt: str | None = DOMAIN_PROMPT, use_vad: bool = True, denoise: bool = True):
+    def __init__(self, backend, prompt: str | None = DOMAIN_PROMPT, use_vad: bool = True):
         self.backend = backend
         self.prompt = prompt
         self.use_vad = use_vad
-        self.denoise = denoise
-        """Steady noise is suppressed first (assistant.asr.denoise)."""
 
     def transcribe(self, audio: np.ndarray) -> Transcript:
-        from assistant.asr.denoise import denoised
         from assistant.asr.vad import speech_only
 
-        audio = denoised(audio) if self.denoise else audio
         speech = speech_only(audio) if self.use_vad else audio
         if len(speech) < 1600:
             return Transcript("", rejected="no speech")
@@ -57,9 +53,8 @@ class OverSound:
     """Two recognizers: `clear` for what is said in a quiet room, and `loud` (a larger Whisper, loaded on a thread
     of its own from the start) for what is said while maestro plays, `playing()`. Over music at the level of the
     voice, with the echo cancelled and the music ducking at the speech's start, the larger model understood 28 of
-    30 requests where the small one understood 25 (session 12's note). `loud` hears the canceller's output as it
-    is: denoising it too understood 26 of 30 at 0 dB. If it cannot be loaded, `warn` is told once and `clear`
-    hears everything."""
+    30 requests where the small one understood 25 (session 12's note). If it cannot be loaded, `warn` is told once
+    and `clear` hears everything."""
 
     def __init__(self, clear: Recognizer, loud: Callable[[], Recognizer], playing: Callable[[], bool],
                  warn: Callable[[str], None]):
@@ -106,7 +101,7 @@ def load_recognizer(config, warn=None, playing: Callable[[], bool] | None = None
         if playing is None or not config.asr_model_over_sound or config.asr_model_over_sound == config.asr_model:
             return clear
         loud = lambda: Recognizer(load_backend(config.asr_backend, config.asr_model_over_sound,  # noqa: E731
-                                               config.asr_window), denoise=False)
+                                               config.asr_window))
         return OverSound(clear, loud, playing, warn)
     ears = remote.Wyoming(remote.Server(config.asr_uri, config.asr_timeout_s))
     local = lambda: load_backend("openai-whisper", config.asr_model, config.asr_window)  # noqa: E731
