@@ -134,16 +134,16 @@ class Live:
 
     # --- around speech --------------------------------------------------------------------------------------
 
-    def duck(self, on: bool) -> None:
-        """The music steps back while the user speaks (barge-in) and while it is transcribed."""
+    def duck(self, on: bool, at_once: bool = False) -> None:
+        """The music steps back while the user speaks (barge-in) and while it is transcribed; `at_once` without the
+        output's buffered 0.2 s (Player.duck)."""
         if self.player is not None:
-            self.player.duck(on)
+            self.player.duck(on, at_once)
 
     def user_speaks(self, on: bool) -> None:
         """The microphone heard the user start (True) or drop a blip (False): the music ducks; with the echo
         cancelled, a reply being spoken stops at once, and one still being synthesized is not spoken."""
-        if self.player is not None:
-            self.player.duck(on, at_once=self.config.echo_cancel)  # the canceller damages words said over music
+        self.duck(on, at_once=self.config.echo_cancel)  # the canceller damages words said over loud music
         if on and self.config.echo_cancel:
             self._hushed_at = time.monotonic()
             if self.player is not None:

@@ -135,24 +135,25 @@ def test_a_voice_is_mixed_in_at_the_level_asked():
     assert 10 * np.log10(np.mean(voice[active] ** 2) / np.mean(heard_noise[active] ** 2)) == pytest.approx(5.0)
 
 
-def voiced_seconds(path, start_s: float = 0.0, end_s: float | None = None, threshold: float = 0.003) -> float:
-    """Seconds (in 50 ms frames) louder than `threshold` between start_s and end_s of a capture."""
+def frame_levels(path, per_s: int, start_s: float = 0.0, end_s: float | None = None) -> np.ndarray:
+    """The RMS level of a capture in frames of 1/per_s s, between start_s and end_s."""
     audio, rate = soundfile.read(str(path))
     mono = audio.mean(axis=1) if audio.ndim == 2 else audio
     mono = mono[int(start_s * rate):None if end_s is None else int(end_s * rate)]
-    hop = rate // 20
-    frames = mono[:len(mono) // hop * hop].reshape(-1, hop)
-    return float((np.sqrt((frames ** 2).mean(axis=1)) > threshold).sum() / 20)
+    hop = rate // per_s
+    return np.sqrt((mono[:len(mono) // hop * hop].reshape(-1, hop) ** 2).mean(axis=1))
+
+
+def voiced_seconds(path, start_s: float = 0.0, end_s: float | None = None, threshold: float = 0.003) -> float:
+    """Seconds (in 50 ms frames) louder than `threshold` between start_s and end_s of a capture."""
+    return float((frame_levels(path, 20, start_s, end_s) > threshold).sum() / 20)
 
 
 def level_drop_s(path, full_until_s: float) -> float:
     """When a capture of a steady tone first falls below the middle of its full level and its ducked level."""
     from assistant.audio.player import DUCK
 
-    audio, rate = soundfile.read(str(path))
-    mono = audio.mean(axis=1) if audio.ndim == 2 else audio
-    hop = rate // 200
-    rms = np.sqrt((mono[:len(mono) // hop * hop].reshape(-1, hop) ** 2).mean(axis=1))
+    rms = frame_levels(path, 200)
     full = np.median(rms[100:int(full_until_s * 200)])
     return next(i for i in range(int(full_until_s * 200), len(rms)) if rms[i] < full * (1 + DUCK) / 2) / 200
 
