@@ -47,6 +47,21 @@ def test_output_dropped_before_it_sounded_is_forgotten():
     assert ref.at(0.56, 10).mean() == pytest.approx(2.0)
 
 
+def test_a_restart_shorter_than_the_tolerance_is_placed_by_its_stamp():
+    """The output restarts (ducking at once, a hush) with only 5 ms of silence: the next block is placed where its
+    stamp says, not where the count would put it; the counts' tolerance for jitter would shift the echo."""
+    ref = Reference(RATE, RATE)
+    ref.played(np.ones(RATE, np.float32), 0.0)
+    ref.forget_after(0.5)
+    ref.played(np.full(1600, 2.0, np.float32), 0.505)
+    assert not ref.at(0.5, 80).any()  # the 5 ms the restart took
+    assert ref.at(0.505, 80).mean() == pytest.approx(2.0)
+    ref.forget_after(0.55)
+    ref.played(np.full(1600, 3.0, np.float32), 0.545)  # stamped 5 ms before the count: it sounds over the end
+    assert ref.at(0.52, 10).mean() == pytest.approx(2.0)
+    assert ref.at(0.546, 10).mean() == pytest.approx(3.0) and ref.at(0.6, 10).mean() == pytest.approx(3.0)
+
+
 def test_blocks_are_whole_frames():
     with pytest.raises(ValueError, match="160-sample frames"):
         Canceller(RATE).process(np.zeros(100, np.float32), np.zeros(100, np.float32))
