@@ -31,7 +31,9 @@ echo wandered against the reference: from 130 to 245 ms over 20 s with three res
 holds within 1 ms between restarts and moves 0.1-1.6 ms at a restart, except that the first restart of a session
 moved it 0.7, 1.6, 9.7 and 63 ms in four runs (a new stream's stamps need not match the old one's). Measured in
 session 13: music through the harness's room, ducked at once every 8 s, the delay found each second by
-cross-correlating a second of the microphone with the reference."""
+cross-correlating a second of the microphone with the reference. In 30 replies talked over (bench_echo's interrupt
+measure), none stopped more than 300 ms after "stop" (6 of 30 before); as many were cut by their own echo (8, 6
+before), while the canceller re-found a delay moved at a restart."""
 
 
 class Reference:
