@@ -106,4 +106,3 @@ def load_recognizer(config, warn=None, playing: Callable[[], bool] | None = None
     ears = remote.Wyoming(remote.Server(config.asr_uri, config.asr_timeout_s))
     local = lambda: load_backend("openai-whisper", config.asr_model, config.asr_window)  # noqa: E731
     return Recognizer(remote.WithFallback(ears, local, warn))
-

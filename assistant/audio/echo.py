@@ -66,9 +66,9 @@ class Reference:
         with self._lock:
             late = 0.0 if self._anchor is None else first - (self._anchor + self._written / self.mic_rate)
             history = len(self._ring) / self.mic_rate
-            if self._anchor is not None and (late > STAMP_SLACK_S or (self._restarted and late > 0)) and late < history:
+            if (late > STAMP_SLACK_S or (self._restarted and late > 0)) and late < history:
                 self._write(np.zeros(round(late * self.mic_rate), np.float32))  # nothing sounded meanwhile
-            elif self._anchor is not None and self._restarted and -history < late <= 0:  # over what was forgotten
+            elif self._restarted and -history < late <= 0:  # it sounds over the end of what was forgotten
                 self._written = max(0, self._written + round(late * self.mic_rate))
             elif self._anchor is None or abs(late) > STAMP_SLACK_S:
                 self._anchor = first - self._written / self.mic_rate
