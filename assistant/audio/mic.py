@@ -23,6 +23,7 @@ from assistant.audio.constants import MIC_BLOCK, SPEECH_RATE
 from assistant.errors import DeviceError
 
 if TYPE_CHECKING:
+    from assistant.audio.doubletalk import Check
     from assistant.audio.echo import Canceller
 
 START, END = 0.5, 0.35  # speech probability that starts an utterance, and below which a frame is quiet
@@ -70,7 +71,10 @@ class Microphone:
         self.reference = reference
         """An echo.Reference of what the speaker plays: each block is matched with it and the echo taken out."""
         self._canceller: Canceller | None = None
+        self._leak: Check | None = None
+        """With the canceller: tells maestro's own output that it let through from the user (doubletalk)."""
         self.blocks: queue.Queue = queue.Queue()
+        """Blocks as the cutter takes them: with the canceller, (cancelled, raw, reference) for each."""
         self.level = 0.0
         """The last block's RMS level, for the meter."""
         self.hearing = False
@@ -90,9 +94,11 @@ class Microphone:
     def cancelling(self, canceller: Canceller | None = None) -> "Microphone":
         """With an echo canceller for the blocks it takes: `canceller` (one that has learned the room already), or a
         new one."""
+        from assistant.audio.doubletalk import Check
         from assistant.audio.echo import Canceller
 
         self._canceller = canceller if canceller is not None else Canceller(SPEECH_RATE)
+        self._leak = Check(SPEECH_RATE)
         self.start, self.end = CANCELLED_START, CANCELLED_END
         return self
 
@@ -117,7 +123,10 @@ class Microphone:
     def take(self, block: np.ndarray, far: np.ndarray | None = None) -> None:
         """A block from the microphone, and what the speaker played as it was captured (with echo cancelling)."""
         if self._canceller is not None and far is not None:  # about 0.3 ms a block (1% of a core)
-            block = self._canceller.process(block, far)
+            cancelled = self._canceller.process(block, far)
+            self.level = _level(cancelled)
+            self.blocks.put((cancelled, block, far))
+            return
         self.level = _level(block)
         self.blocks.put(block)
 
@@ -131,6 +140,10 @@ class Microphone:
             self._stream.close()
             self._stream = None
 
+    def _leaked(self) -> bool:
+        """What would start an utterance is maestro's own output that the canceller let through."""
+        return self._leak is not None and self._leak.leaked()
+
     def _frames(self, stop) -> Iterator[np.ndarray]:
         """The VAD's 512-sample frames (32 ms) until stop() is true. Raises DeviceError when the device goes away."""
         pending, silent_waits = np.zeros(0, np.float32), 0
@@ -138,6 +151,10 @@ class Microphone:
             try:
                 block = self.blocks.get(timeout=0.5)
                 silent_waits = 0
+                if isinstance(block, tuple):
+                    block, near, far = block
+                    if self._leak is not None:
+                        self._leak.add(block, near, far)
             except queue.Empty:
                 silent_waits += 1  # a live stream delivers a block every 30 ms; 2 s of nothing is a dead one
                 if self._stream is None or not self._stream.active or silent_waits >= 4:
@@ -173,7 +190,7 @@ class Microphone:
             if not speech:
                 pre.append(frame)
                 tune = tune_awaited(self)
-                if p >= self.start or (tune and _level(frame) >= TUNE_LEVEL):
+                if (p >= self.start or (tune and _level(frame) >= TUNE_LEVEL)) and not self._leaked():
                     speech, voiced, quiet, self.hearing = list(pre), 1, 0, True
                     guessing, resumed = False, 0
                     if hearing:
