@@ -12,10 +12,10 @@ played, at the best of the lags 0-300 ms (the room's delay is not known after a 
 - a voice said over a reply at 0 and +6 dB, 88 cases from the same dumps, at the frame where the cutter would
   start: 0.01-0.99 and -0.36-0.82; both thresholds were passed by 1 of 88;
 - two voices talking over a reply live (the same bench): 0.17 and 0.44 with the raw microphone.
-A start is taken for a leak only when both are high. Requests over music (bench_barge_in) were understood as
-often with the check as without (0.933 / 0.900 at 0 / +6 dB). Its limits: in a room with a long tail (0.3 s) the
-echo follows its reply at only 0.8-0.99, so fewer leaks are caught there; and while a leak is held (HOLD_S), a
-voice may start later or, said within its first half second, not at all (2 of 7 synthetic cases)."""
+A start is taken for a leak only when both are high (or, just after one, when the raw microphone alone still
+follows). Requests over music (bench_barge_in) were understood as often with the check as without (0.933 / 0.900
+at 0 / +6 dB). Its limits: in a room with a long tail (0.3 s) the echo follows its reply at only 0.8-0.99, so fewer
+leaks are caught there; and a voice that starts while a leak is held may start a little later."""
 from __future__ import annotations
 
 import numpy as np
@@ -31,9 +31,12 @@ NEAR_FOLLOWS = 0.9
 OUT_FOLLOWS = 0.6
 """And the canceller's output still follows the reference this much: the canceller let the echo through."""
 HOLD_S = 1.0
-HELD_NEAR, HELD_OUT = 0.85, 0.5
-"""Within HOLD_S of a leak found, one of these is enough for what starts to be the same leak: AEC3 takes 1-2 s to
-find a delay that jumped by 80 ms or more, and lets the reply through again and again meanwhile."""
+HELD_NEAR = 0.85
+"""Within HOLD_S of a leak found, the raw microphone following this much is enough for what starts to be the same
+leak: AEC3 takes 1-2 s to find a delay that jumped by 80 ms or more, and lets the reply through again and again
+meanwhile, the cancelled signal not always following (0.38 once). A voice soon moves the raw microphone its own
+way. (With either signal enough, one rehearsal failed test_talking_over_a_reply_cuts_it: the reply sounded on 1.25 s
+after the user began, likely held back so; not seen in 6 runs since.)"""
 FLOOR_DB = -70.0
 
 
@@ -94,7 +97,7 @@ class Check:
         near = follows(self._near[-self._window:], self._far, self.rate)
         out = follows(self._out[-self._window:], self._far, self.rate)
         held = self._leak_at is not None and self._taken - self._leak_at <= HOLD_S * self.rate
-        if (near >= NEAR_FOLLOWS and out >= OUT_FOLLOWS) or (held and (near >= HELD_NEAR or out >= HELD_OUT)):
+        if (near >= NEAR_FOLLOWS and out >= OUT_FOLLOWS) or (held and near >= HELD_NEAR):
             self._leak_at = self._taken
             return True
         return False
