@@ -5,9 +5,10 @@ help (end-of-query detection): after 100 ms of quiet the speech so far is offere
 (pausing); when that text is a whole request the utterance ends as soon as it is ready (about 450 ms after the
 speech), when it stops mid-phrase ("make it in") the speaker has 1 s to go on, and without a verdict it ends after
 600 ms of quiet; always at 15 s. Music and noise rarely start one, and when they do, the recogniser's own VAD and
-guard stop them; none starts while maestro's own voice is in the room (deaf). After "listen to this" the next
-utterance is a tune (expect_tune): it may start on level alone (a hum or a whistle is not always speech to the VAD),
-and ends after 1.5 s of quiet or at 30 s."""
+guard stop them; none starts while maestro's own voice is in the room (deaf), or, with the echo cancelled, where
+what is heard is maestro's own output that the canceller let through (assistant.audio.doubletalk). After "listen
+to this" the next utterance is a tune (expect_tune): it may start on level alone (a hum or a whistle is not always
+speech to the VAD), and ends after 1.5 s of quiet or at 30 s."""
 from __future__ import annotations
 
 import collections
