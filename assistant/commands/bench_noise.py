@@ -10,7 +10,9 @@ canceller) with the session's end-of-query detection (bench_capture), then Whisp
 Understood: the intent right (`noisy_accuracy`), and its slots too (`noisy_slot_accuracy`), per noise and level.
 As in the session, an utterance whose transcript is rejected (no speech, a hallucination) is dropped, and the
 first one left that overlaps the request is acted on. `noisy_missed` counts requests with none,
-`noisy_false_requests` utterances heard in the noise before the request."""
+`noisy_false_requests` utterances heard in the noise before the request. `noisy_idle_false_requests`: requests
+heard in IDLE_MIN minutes of each noise alone, through the microphone with the echo canceller on and nothing
+playing (its speech thresholds are lower: mic.CANCELLED_START)."""
 from __future__ import annotations
 
 from typing import Any
@@ -27,6 +29,8 @@ LEAD_S = 1.0
 TAIL_S = 2.0
 MUSIC_S = 40.0
 """Length of each genre's render; each request takes its stretch of it from a different offset."""
+IDLE_MIN = 10.0
+STRETCH_S = 30.0
 
 
 def _noise(kind: str, n: int, i: int, music: dict[str, np.ndarray]) -> np.ndarray:
@@ -43,6 +47,20 @@ def _noise(kind: str, n: int, i: int, music: dict[str, np.ndarray]) -> np.ndarra
     song = music[GENRES[i % len(GENRES)]]
     start = int(rng.integers(0, len(song) - n))
     return echo_of(song[start:start + n], SPEECH_RATE, *ROOMS[i % len(ROOMS)], seed=i)
+
+
+def idle_false_requests(recognizer, music: dict[str, np.ndarray], minutes: float = IDLE_MIN) -> dict[str, int]:
+    """For each noise, the requests the session would act on (transcripts not rejected) from `minutes` of it alone
+    (STRETCH_S stretches, as `_noise` makes them), cut by the cancelling microphone with nothing playing."""
+    from assistant.audio.constants import SPEECH_RATE
+
+    out = {}
+    for kind in NOISES:
+        stretches = range(round(minutes * 60 / STRETCH_S))
+        capture = np.concatenate([_noise(kind, int(STRETCH_S * SPEECH_RATE), i, music) for i in stretches])
+        _, found = cut(capture, np.zeros_like(capture))
+        out[kind] = sum(bool(recognizer.transcribe(audio).text) for _, audio in found)
+    return out
 
 
 def heard_in(capture: np.ndarray, recognizer, early: Early) -> tuple[list[str], list[str]]:
@@ -76,4 +94,5 @@ def measure(understand, n: int = N) -> dict:
             for key, value in understood(understand, results).items():
                 out[f"noisy_{key}"][f"{kind} {snr}dB"] = value
     out["noisy_requests"] = len(items)
+    out["noisy_idle_false_requests"] = idle_false_requests(recognizer, music)
     return out

@@ -66,3 +66,17 @@ def test_a_request_in_a_noisy_room_is_cut_and_heard_as_the_session_would(speech)
     before, over = bench_noise.heard_in(mixed(said, noise, SPEECH_RATE, 10.0), recognizer, early)
     assert before == [] and len(over) == 1 and "faster" in over[0].lower(), (before, over)
     assert bench_noise.heard_in(noise * 0.1, recognizer, early) == ([], [])
+
+
+@pytest.mark.slow
+def test_room_noise_alone_is_no_request_with_the_canceller_on():
+    """Two minutes of pink noise and of music maestro is not playing, heard with the echo canceller on (its lower
+    speech thresholds) and nothing playing: no request."""
+    from assistant.asr import load_recognizer
+    from assistant.audio.room import played
+    from assistant.commands import bench_noise
+    from assistant.commands.bench_barge_in import GENRES
+    from assistant.config import Config
+
+    music = {genre: played(genre, bench_noise.STRETCH_S + 1) for genre in GENRES}
+    assert bench_noise.idle_false_requests(load_recognizer(Config()), music, minutes=2) == {"pink": 0, "music": 0}
