@@ -61,7 +61,11 @@ def follows(heard: np.ndarray, played: np.ndarray, rate: int) -> float:
     move and how those of `played` as long before move (`played` ends where `heard` does and is MAX_LAG_S longer);
     each band's mean is taken out, so that two sounds with the same spectral tilt do not follow each other for
     that. -1 when either holds no change to follow."""
-    near, far = band_levels(heard, rate), band_levels(played, rate)
+    return levels_follow(band_levels(heard, rate), band_levels(played, rate))
+
+
+def levels_follow(near: np.ndarray, far: np.ndarray) -> float:
+    """`follows`, from the band levels of what was heard and of what was played."""
     frames = len(near)
     if frames == 0 or len(far) < frames:
         return -1.0
@@ -98,8 +102,9 @@ class Check:
 
     def leaked(self) -> bool:
         """What the microphone holds now is maestro's own output that the canceller let through."""
-        near = follows(self._near[-self._window:], self._far, self.rate)
-        out = follows(self._out[-self._window:], self._far, self.rate)
+        played = band_levels(self._far, self.rate)  # once for both
+        near = levels_follow(band_levels(self._near[-self._window:], self.rate), played)
+        out = levels_follow(band_levels(self._out[-self._window:], self.rate), played)
         held = self._leak_at is not None and self._taken - self._leak_at <= HOLD_S * self.rate
         if near >= NEAR_ALONE or (near >= NEAR_FOLLOWS and out >= OUT_FOLLOWS) or (held and near >= HELD_NEAR):
             self._leak_at = self._taken
