@@ -6,9 +6,10 @@ help (end-of-query detection): after 100 ms of quiet the speech so far is offere
 speech), when it stops mid-phrase ("make it in") the speaker has 1 s to go on, and without a verdict it ends after
 600 ms of quiet; always at 15 s. Music and noise rarely start one, and when they do, the recogniser's own VAD and
 guard stop them; none starts while maestro's own voice is in the room (deaf), or, with the echo cancelled, where
-what is heard is maestro's own output that the canceller let through (assistant.audio.doubletalk). After "listen
-to this" the next utterance is a tune (expect_tune): it may start on level alone (a hum or a whistle is not always
-speech to the VAD), and ends after 1.5 s of quiet or at 30 s."""
+what is heard is maestro's own output that the canceller let through (assistant.audio.doubletalk). With the echo
+cancelled, the start of the user's words that the canceller's suppressor took is given back
+(assistant.audio.onset). After "listen to this" the next utterance is a tune (expect_tune): it may start on level
+alone (a hum or a whistle is not always speech to the VAD), and ends after 1.5 s of quiet or at 30 s."""
 from __future__ import annotations
 
 import collections
@@ -26,6 +27,7 @@ from assistant.errors import DeviceError
 if TYPE_CHECKING:
     from assistant.audio.doubletalk import Check
     from assistant.audio.echo import Canceller
+    from assistant.audio.onset import History
 
 START, END = 0.5, 0.35  # speech probability that starts an utterance, and below which a frame is quiet
 CANCELLED_START, CANCELLED_END = 0.25, 0.2
@@ -74,6 +76,11 @@ class Microphone:
         self._canceller: Canceller | None = None
         self._leak: Check | None = None
         """With the canceller: tells maestro's own output that it let through from the user (doubletalk)."""
+        self._history: History | None = None
+        """With the canceller: its recent output, raw microphone and reference, to give back the start of the
+        user's words that its suppressor took (onset)."""
+        self._unread = 0
+        """Samples taken from the queue but not yet in a VAD frame."""
         self.blocks: queue.Queue = queue.Queue()
         """Blocks as the cutter takes them: with the canceller, (cancelled, raw, reference) for each."""
         self.level = 0.0
@@ -97,9 +104,11 @@ class Microphone:
         new one."""
         from assistant.audio.doubletalk import Check
         from assistant.audio.echo import Canceller
+        from assistant.audio.onset import LEARN_S, History
 
         self._canceller = canceller if canceller is not None else Canceller(SPEECH_RATE)
         self._leak = Check(SPEECH_RATE)
+        self._history = History(SPEECH_RATE, LEARN_S + MAX_UTTERANCE_S + 0.1, MIC_BLOCK)
         self.start, self.end = CANCELLED_START, CANCELLED_END
         return self
 
@@ -154,8 +163,9 @@ class Microphone:
                 silent_waits = 0
                 if isinstance(block, tuple):
                     block, near, far = block
-                    if self._leak is not None:
+                    if self._leak is not None and self._history is not None:
                         self._leak.add(block, near, far)
+                        self._history.add(block, near, far)
             except queue.Empty:
                 silent_waits += 1  # a live stream delivers a block every 30 ms; 2 s of nothing is a dead one
                 if self._stream is None or not self._stream.active or silent_waits >= 4:
@@ -163,8 +173,20 @@ class Microphone:
                 continue
             pending = np.concatenate([pending, block])
             while len(pending) >= Stream.FRAME:
-                yield pending[:Stream.FRAME]
-                pending = pending[Stream.FRAME:]
+                frame, pending = pending[:Stream.FRAME], pending[Stream.FRAME:]
+                self._unread = len(pending)
+                yield frame
+
+    def _heard(self, speech: list[np.ndarray], tune: bool) -> np.ndarray:
+        """The utterance's audio; with the canceller, with the start of the user's words that its suppressor took
+        given back (onset; a tune is left as the canceller let it through)."""
+        audio = np.concatenate(speech)
+        if self._history is None or tune:
+            return audio
+        from assistant.audio.onset import LEARN_S, restored
+
+        out, raw, far = self._history.last(len(audio) + round(LEARN_S * SPEECH_RATE), self._unread)
+        return restored(out, raw, far, len(out) - len(audio), SPEECH_RATE)
 
     def utterances(self, stop, hearing: Callable[[bool], None] | None = None,
                    pausing: Callable[[np.ndarray | None], None] | None = None,
@@ -216,7 +238,7 @@ class Microphone:
                 else:
                     quiet = 0 if sounding else quiet + 1
                 if pausing and not guessing and quiet == pause and voiced * frame_s >= MIN_SPEECH_S:
-                    pausing(np.concatenate(speech))
+                    pausing(self._heard(speech, tune))
                     guessing = True
                 verdict = finished() if finished and guessing and not resumed else None
                 end_s = UNFINISHED_S if verdict is False else END_SILENCE_S
@@ -226,7 +248,7 @@ class Microphone:
             self.hearing = False
             if voiced * frame_s >= MIN_SPEECH_S:
                 self.last_was_tune, self.tune_until = tune, 0.0 if tune else self.tune_until
-                yield np.concatenate(speech)
+                yield self._heard(speech, tune)
             elif hearing:
                 hearing(False)
             speech = []
