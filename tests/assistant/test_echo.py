@@ -243,6 +243,44 @@ def test_talking_over_a_reply_cuts_it(pulse, speech, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.audio
+def test_stop_said_over_a_reply_over_music_stops_both(pulse, speech, tmp_path):
+    """Music playing, a reply spoken over it, and "stop" said over both: the reply falls silent, the word is taken
+    as "stop" (AEC3's suppressor takes its start, which the microphone gives back: assistant.audio.onset), and the
+    music stops."""
+    from assistant.audio.virtual import Running
+    from tests.conftest import ROOT
+
+    config = tmp_path / "config.yaml"
+    config.write_text("echo_cancel: true\n")
+    app = Running({**pulse.env, "MAESTRO_CONFIG": str(config)}, tmp_path / "s", "--plain", cwd=ROOT)
+    room = pulse.room(0.05, 0.15, gain=0.5)
+    try:
+        app.wait_for("Listening")
+        app.type("make a calm lofi beat for forty seconds")
+        app.wait_for("maestro>")
+        capture = tmp_path / "speaker.wav"
+        rec = pulse.record_speaker(capture)
+        rec.wait_more(6.0)  # the canceller has heard the music for a while
+        app.type("what can you do")
+        app.wait_for("maestro>")
+        rec.wait_more(2.5)
+        talked = rec.captured_s()
+        pulse.speak_into_mic(speech("stop")).wait()
+        lines = app.wait_for("maestro>")
+        rec.wait_more(3.0)  # the reply to "stop" has been spoken
+        end = rec.captured_s()
+        rec.stop(tail_s=0.5)
+        assert len([line for line in lines if line.startswith("heard>")]) == 1, lines  # one utterance: the user's
+        assert "maestro> Stopped." in lines, lines  # taken as "stop" (heard "Stop.", in 2 runs of 10 "Star.")
+        assert voiced_seconds(capture, talked - 2.0, talked) >= 1.5  # music and voice were playing
+        assert voiced_seconds(capture, end - 1.5, end) == 0  # and nothing plays now
+    finally:
+        room.stop()
+        app.close()
+
+
+@pytest.mark.slow
 def test_ten_minutes_of_its_own_music_and_voice_are_never_a_request():
     """Ten minutes of what maestro plays (eight pieces, each announced by its reply over the ducked music), through
     a different room each, the one canceller kept across pieces, then the microphone's own utterance cutter: no
