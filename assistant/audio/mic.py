@@ -15,6 +15,7 @@ from __future__ import annotations
 import collections
 import queue
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator
 
 import numpy as np
@@ -59,6 +60,17 @@ TUNE_LEVEL = 0.02
 may not be speech to it."""
 
 
+@dataclass(frozen=True)
+class Cancelled:
+    """A microphone block taken with the echo canceller on."""
+    out: np.ndarray
+    """The canceller's output: what the cutter, the VAD and Whisper hear."""
+    raw: np.ndarray
+    """The block as the microphone caught it."""
+    far: np.ndarray
+    """What the speaker played as it was caught (the reference)."""
+
+
 def _level(frame: np.ndarray) -> float:
     return float(np.sqrt(np.mean(frame ** 2)))
 
@@ -82,7 +94,7 @@ class Microphone:
         self._unread = 0
         """Samples taken from the queue but not yet in a VAD frame."""
         self.blocks: queue.Queue = queue.Queue()
-        """Blocks as the cutter takes them: with the canceller, (cancelled, raw, reference) for each."""
+        """Blocks as the cutter takes them: arrays, or with the canceller Cancelled blocks."""
         self.level = 0.0
         """The last block's RMS level, for the meter."""
         self.hearing = False
@@ -135,7 +147,7 @@ class Microphone:
         if self._canceller is not None and far is not None:  # about 0.3 ms a block (1% of a core)
             cancelled = self._canceller.process(block, far)
             self.level = _level(cancelled)
-            self.blocks.put((cancelled, block, far))
+            self.blocks.put(Cancelled(cancelled, block, far))
             return
         self.level = _level(block)
         self.blocks.put(block)
@@ -161,11 +173,11 @@ class Microphone:
             try:
                 block = self.blocks.get(timeout=0.5)
                 silent_waits = 0
-                if isinstance(block, tuple):
-                    block, near, far = block
+                if isinstance(block, Cancelled):
                     if self._leak is not None and self._history is not None:
-                        self._leak.add(block, near, far)
-                        self._history.add(block, near, far)
+                        self._leak.add(block.out, block.raw, block.far)
+                        self._history.add(block.out, block.raw, block.far)
+                    block = block.out
             except queue.Empty:
                 silent_waits += 1  # a live stream delivers a block every 30 ms; 2 s of nothing is a dead one
                 if self._stream is None or not self._stream.active or silent_waits >= 4:

@@ -79,7 +79,7 @@ def _room_erle(pulse, audio: np.ndarray, delay_s: float, decay_s: float, folder:
         cleaned, start = [], time.monotonic()
         while time.monotonic() - start < len(audio) / MUSIC_RATE:
             try:
-                cleaned.append(mic.blocks.get(timeout=1)[0])  # (cancelled, raw, reference)
+                cleaned.append(mic.blocks.get(timeout=1).out)  # a mic.Cancelled block
             except queue.Empty:  # a block late under load
                 continue
     finally:
