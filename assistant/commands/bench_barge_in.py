@@ -9,7 +9,12 @@ is said while maestro plays, asr_model_over_sound) and the intent model. The mus
 from the cutter's speech start, at once (a first pass finds that start, a second hears the ducked capture). As in
 the session, utterances whose transcript is rejected are dropped and the first one left that overlaps the request
 is acted on. Understood: the intent right (`barge_in_accuracy`), and its slots too
-(`barge_in_slot_accuracy`); `barge_in_false_requests` counts utterances heard in the music before the request."""
+(`barge_in_slot_accuracy`); `barge_in_false_requests` counts utterances heard in the music before the request.
+
+`barge_in_reply_accuracy`: the same over one of maestro's replies, spoken over the ducked music from REPLY_LEAD_S
+before the request, for the held-out requests one says to cut in (REPLY_INTENTS: "stop the song", "hang on a
+second", "louder please", ...). The reply falls silent from the speech start, as Player.hush makes it. The replies
+are piper's, whose synthesis is random, so this figure moves by a request or two from run to run."""
 from __future__ import annotations
 
 from typing import Any
@@ -32,51 +37,92 @@ DUCK_LATENCY_S = 0.01
 output to duck (Player.duck at_once): the music's level fell 3-4 ms after the call at the virtual speaker's monitor,
 against 223-244 ms through the buffer (session 12)."""
 TAIL_S = 2.0
+REPLY_INTENTS = ("stop", "pause", "resume", "volume", "undo", "redo")
+REPLIES = ("Here is an energetic rock song in E minor at 128 BPM, with drums, bass and a distorted guitar.",
+           "I can make music in many styles, change its tempo, key and instruments, and tell you about it.",
+           "I made it faster: 140 BPM now. Say undo to go back, or tell me what else to change.")
+REPLY_LEAD_S = 1.5
+"""How long the reply has been speaking when the request is said."""
 
 
 def _said_over(music: np.ndarray, said: np.ndarray, room: tuple[float, float], ratio_db: float, seed: int,
-               canceller, early: Early) -> tuple[list[float], list[tuple[float, np.ndarray]]]:
+               canceller, early: Early, reply: np.ndarray | None = None
+               ) -> tuple[list[float], list[tuple[float, np.ndarray]]]:
+    """The speech starts and utterances cut from `said` over the music (and over `reply`, from REPLY_LEAD_S before
+    it, the music ducked under it), through the room and the canceller. From the speech start the music ducks, or
+    the reply falls silent, and the capture is cut again as it then sounds."""
     from assistant.audio.constants import SPEECH_RATE
     from assistant.audio.player import DUCK
     from assistant.audio.room import echo_of, mixed
 
     at = int(LEAD_S * SPEECH_RATE)
     far = music[:at + len(said) + int(TAIL_S * SPEECH_RATE)].copy()
-    echo = echo_of(far, SPEECH_RATE, *room, seed=seed)
-    starts, found = cut(mixed(said, echo, at, ratio_db), far, canceller)
+    voice = np.zeros_like(far)
+    if reply is not None:
+        begin = at - int(REPLY_LEAD_S * SPEECH_RATE)
+        voice[begin:begin + len(reply)] = reply[:len(far) - begin]
+        far *= DUCK
+    echo = echo_of(far + voice, SPEECH_RATE, *room, seed=seed)
+    starts, found = cut(mixed(said, echo, at, ratio_db), far + voice, canceller)
     open_at = [start for start, audio in found if not ended_by(start, audio, LEAD_S)]
     heard_at = open_at[0] if open_at else next((s for s in starts if s >= EARLY_S), None)  # the music ducks there
     if heard_at is None:
         return starts, found
-    far[int((heard_at + DUCK_LATENCY_S) * SPEECH_RATE):] *= DUCK
-    ducked = echo_of(far, SPEECH_RATE, *room, seed=seed)
-    return cut(mixed(said, ducked, at, ratio_db, level_of=echo), far, canceller, early)
+    since = int((heard_at + DUCK_LATENCY_S) * SPEECH_RATE)
+    if reply is None:
+        far[since:] *= DUCK
+    voice[since:] = 0  # the reply hushed
+    ducked = echo_of(far + voice, SPEECH_RATE, *room, seed=seed)
+    return cut(mixed(said, ducked, at, ratio_db, level_of=echo), far + voice, canceller, early)
+
+
+def _heard_over(items, music: dict[str, np.ndarray], ratio_db: float, recognizer, early: Early,
+                replies: list[np.ndarray] | None = None) -> list[tuple[dict, list[str], list[str]]]:
+    """For each request, (case, transcripts heard before it, over it): said over the music of one genre after
+    another (and over one reply after another), through one room after another."""
+    from assistant.audio.constants import SPEECH_RATE
+    from assistant.audio.echo import Canceller
+    from assistant.commands.bench_echo import ROOMS
+
+    cancellers = [Canceller(SPEECH_RATE) for _ in ROOMS]  # one a room, as one lives as long as the session
+    results = []
+    for i, (case, said) in enumerate(items):
+        room = i % len(ROOMS)
+        reply = replies[i % len(replies)] if replies else None
+        _, found = _said_over(music[GENRES[i % len(GENRES)]], said, ROOMS[room], ratio_db, i, cancellers[room],
+                              early, reply)
+        results.append((case, *heard(found, LEAD_S, recognizer)))
+    return results
+
+
+def _replies() -> list[np.ndarray]:
+    from assistant.audio.constants import SPEECH_RATE
+    from assistant.tts import Speaker
+
+    speaker = Speaker(SPEECH_RATE)
+    return [speaker.synthesize(line)[:, 0] for line in REPLIES]
 
 
 def measure(understand, n: int = N) -> dict:
     from assistant.asr import load_recognizer
     from assistant.asr.evaluate import spoken_set
     from assistant.audio.constants import SPEECH_RATE
-    from assistant.audio.echo import Canceller
-    from assistant.commands.bench_echo import ROOMS
     from assistant.config import Config
 
     recognizer = load_recognizer(Config(), playing=lambda: True)  # as the session hears what is said over music
     early = Early(recognizer, lambda text: understand(text).name != "unknown")
     items = [(case, audio) for case, audio in spoken_set(limit=n) if case["intent"] != "unknown"]
-    longest = LEAD_S + max(len(a) for _, a in items) / SPEECH_RATE + TAIL_S + 1
+    cutting_in = [(case, audio) for case, audio in spoken_set() if case["intent"] in REPLY_INTENTS][:n + n // 4]
+    longest = LEAD_S + max(len(a) for _, a in items + cutting_in) / SPEECH_RATE + TAIL_S + 1
     music = {genre: played(genre, longest) for genre in GENRES}
-    out: dict[str, Any] = {"barge_in_accuracy": {}, "barge_in_slot_accuracy": {}, "barge_in_false_requests": {}}
+    replies = _replies()
+    out: dict[str, Any] = {"barge_in_accuracy": {}, "barge_in_slot_accuracy": {}, "barge_in_false_requests": {},
+                           "barge_in_reply_accuracy": {}}
     for ratio in RATIOS_DB:
-        cancellers = [Canceller(SPEECH_RATE) for _ in ROOMS]  # one a room, as one lives as long as the session
-        results = []
-        for i, (case, said) in enumerate(items):
-            room = i % len(ROOMS)
-            _, found = _said_over(music[GENRES[i % len(GENRES)]], said, ROOMS[room], ratio, i, cancellers[room],
-                                  early)
-            results.append((case, *heard(found, LEAD_S, recognizer)))
-        figures = understood(understand, results)
+        figures = understood(understand, _heard_over(items, music, ratio, recognizer, early))
         for key in ("accuracy", "slot_accuracy", "false_requests"):
             out[f"barge_in_{key}"][f"{ratio}dB"] = figures[key]
-    out["barge_in_requests"] = len(items)
+        over_reply = understood(understand, _heard_over(cutting_in, music, ratio, recognizer, early, replies))
+        out["barge_in_reply_accuracy"][f"{ratio}dB"] = over_reply["accuracy"]
+    out["barge_in_requests"], out["barge_in_reply_requests"] = len(items), len(cutting_in)
     return out

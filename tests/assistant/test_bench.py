@@ -80,3 +80,29 @@ def test_room_noise_alone_is_no_request_with_the_canceller_on():
 
     music = {genre: played(genre, bench_noise.STRETCH_S + 1) for genre in GENRES}
     assert bench_noise.idle_false_requests(load_recognizer(Config()), music, minutes=2) == {"pink": 0, "music": 0}
+
+
+@pytest.mark.slow
+def test_a_request_said_over_a_reply_over_music_is_cut_and_heard(speech):
+    """bench_barge_in's reply case: "stop the music" said as loud as the echo of a reply over the ducked music, in
+    a room, through the canceller (the reply hushed from the speech start): one utterance overlaps the request, and
+    it is heard as "stop"."""
+    import soundfile
+
+    from assistant.asr import load_recognizer
+    from assistant.audio.constants import SPEECH_RATE
+    from assistant.audio.echo import Canceller
+    from assistant.audio.room import played
+    from assistant.commands import bench_barge_in
+    from assistant.commands.bench_capture import Early, heard
+    from assistant.config import Config
+    from intents.understand import Understander
+
+    understand, recognizer = Understander(), load_recognizer(Config(), playing=lambda: True)
+    early = Early(recognizer, lambda text: understand(text).name != "unknown")
+    said, _ = soundfile.read(str(speech("stop the music")), dtype="float32")
+    reply, _ = soundfile.read(str(speech(bench_barge_in.REPLIES[1])), dtype="float32")
+    music = played("rock", bench_barge_in.LEAD_S + 5)
+    _, found = bench_barge_in._said_over(music, said, (0.05, 0.15), 0.0, 0, Canceller(SPEECH_RATE), early, reply)
+    before, over = heard(found, bench_barge_in.LEAD_S, recognizer)
+    assert before == [] and len(over) == 1 and understand(over[0]).name == "stop", (before, over)
