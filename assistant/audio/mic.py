@@ -198,6 +198,8 @@ class Microphone:
         from assistant.audio.onset import LEARN_S, restored
 
         out, raw, far = self._history.last(len(audio) + round(LEARN_S * SPEECH_RATE), self._unread)
+        if len(out) < len(audio):  # not held (the history outlasts the longest utterance)
+            return audio
         return restored(out, raw, far, len(out) - len(audio), SPEECH_RATE)
 
     def utterances(self, stop, hearing: Callable[[bool], None] | None = None,
