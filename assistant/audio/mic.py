@@ -34,7 +34,12 @@ START, END = 0.5, 0.35  # speech probability that starts an utterance, and below
 CANCELLED_START, CANCELLED_END = 0.25, 0.2
 """The same after the echo canceller. Where the user talks over what maestro plays, AEC3's suppressor takes the
 voice down with the echo and Silero rates the first words lower (0.27-0.66 at 0 dB over a reply), while what is
-left of maestro's own voice, once the canceller has converged, stays under 0.01."""
+left of maestro's own voice, once the canceller has converged, stays under 0.01. Only while maestro's output is in
+the room (PLAYED_S): with nothing played AEC3 leaves a voice alone, and at these thresholds other music in the room
+held utterances open (music 5 dB under the voice, through the cancelling microphone with nothing played: 13 of 200
+requests not over 2 s after they were said, against 5 at START and END)."""
+PLAYED_S = 1.0
+"""How long after the reference last sounded the canceller's thresholds hold (the echo's tail, AEC3's hangover)."""
 MIN_SPEECH_S = 0.1
 END_SILENCE_S = 0.6
 """Quiet that ends an utterance when the early transcript has no verdict yet."""
@@ -100,7 +105,10 @@ class Microphone:
         self.hearing = False
         """True while an utterance is being cut (the VAD heard speech start)."""
         self.start, self.end = START, END
-        """Speech probabilities that start an utterance, and under which a frame is quiet."""
+        """Speech probabilities that start an utterance, and under which a frame is quiet (lower while the canceller
+        hears maestro's output: CANCELLED_START)."""
+        self._silent_for = PLAYED_S
+        """With the canceller, how long (s) the reference has been silent."""
         self.armed = True
         """False to ignore what is said (push-to-talk between presses): no utterance starts."""
         self.deaf: Callable[[], bool] = lambda: False
@@ -121,7 +129,6 @@ class Microphone:
         self._canceller = canceller if canceller is not None else Canceller(SPEECH_RATE)
         self._leak = Check(SPEECH_RATE)
         self._history = History(SPEECH_RATE, LEARN_S + MAX_UTTERANCE_S + 0.1, MIC_BLOCK)
-        self.start, self.end = CANCELLED_START, CANCELLED_END
         return self
 
     def open(self) -> "Microphone":
@@ -177,6 +184,7 @@ class Microphone:
                     if self._leak is not None and self._history is not None:
                         self._leak.add(block.out, block.raw, block.far)
                         self._history.add(block.out, block.raw, block.far)
+                    self._heard_played(block.far)
                     block = block.out
             except queue.Empty:
                 silent_waits += 1  # a live stream delivers a block every 30 ms; 2 s of nothing is a dead one
@@ -188,6 +196,13 @@ class Microphone:
                 frame, pending = pending[:Stream.FRAME], pending[Stream.FRAME:]
                 self._unread = len(pending)
                 yield frame
+
+    def _heard_played(self, far: np.ndarray) -> None:
+        """The speech thresholds for a block whose reference is `far`: the canceller's while it plays, and for
+        PLAYED_S after."""
+        self._silent_for = 0.0 if far.any() else self._silent_for + len(far) / SPEECH_RATE
+        playing = self._silent_for < PLAYED_S
+        self.start, self.end = (CANCELLED_START, CANCELLED_END) if playing else (START, END)
 
     def _heard(self, speech: list[np.ndarray], tune: bool) -> np.ndarray:
         """The utterance's audio; with the canceller, with the start of the user's words that its suppressor took

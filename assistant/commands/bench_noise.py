@@ -12,7 +12,8 @@ As in the session, an utterance whose transcript is rejected (no speech, a hallu
 first one left that overlaps the request is acted on. `noisy_missed` counts requests with none,
 `noisy_false_requests` utterances heard in the noise before the request. `noisy_idle_false_requests`: requests
 heard in IDLE_MIN minutes of each noise alone, through the microphone with the echo canceller on and nothing
-playing (its speech thresholds are lower: mic.CANCELLED_START)."""
+playing (since session 15 at the usual speech thresholds: the canceller's lower ones, mic.CANCELLED_START, hold
+only while maestro's output sounds)."""
 from __future__ import annotations
 
 from typing import Any

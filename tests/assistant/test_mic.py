@@ -95,3 +95,24 @@ def test_music_alone_starts_nothing_and_speech_over_it_is_cut(speech, music):
     utterances, _ = cut(over)
     assert len(utterances) == 1
     assert len(said) / SPEECH_RATE < len(utterances[0]) / SPEECH_RATE < len(said) / SPEECH_RATE + 1.5
+
+
+def test_the_cancellers_lower_thresholds_hold_only_while_maestro_plays():
+    """With the canceller, an utterance starts at CANCELLED_START while maestro's output sounds and for PLAYED_S
+    after; with nothing played, at START, as without it (other music in the room held utterances open at the lower
+    thresholds)."""
+    from assistant.audio.mic import CANCELLED_END, CANCELLED_START, END, PLAYED_S, START
+
+    mic = Microphone().cancelling()
+    heard, played = np.zeros(MIC_BLOCK, np.float32), np.full(MIC_BLOCK, 0.01, np.float32)
+
+    def after(far: np.ndarray, seconds: float) -> tuple[float, float]:
+        for _ in range(round(seconds * SPEECH_RATE / MIC_BLOCK)):
+            mic.take(heard, far)
+        for _ in mic.utterances(mic.blocks.empty):
+            pass
+        return mic.start, mic.end
+    assert after(np.zeros(MIC_BLOCK, np.float32), 0.5) == (START, END)
+    assert after(played, 0.5) == (CANCELLED_START, CANCELLED_END)
+    assert after(np.zeros(MIC_BLOCK, np.float32), PLAYED_S - 0.1) == (CANCELLED_START, CANCELLED_END)
+    assert after(np.zeros(MIC_BLOCK, np.float32), 0.2) == (START, END)
