@@ -62,8 +62,9 @@ def _said_over(music: np.ndarray, said: np.ndarray, room: tuple[float, float], r
         begin = at - int(REPLY_LEAD_S * SPEECH_RATE)
         voice[begin:begin + len(reply)] = reply[:len(far) - begin]
         far *= DUCK
-    echo = echo_of(far + voice, SPEECH_RATE, *room, seed=seed)
-    starts, found = cut(mixed(said, echo, at, ratio_db), far + voice, canceller)
+    played = far + voice
+    echo = echo_of(played, SPEECH_RATE, *room, seed=seed)
+    starts, found = cut(mixed(said, echo, at, ratio_db), played, canceller)
     open_at = [start for start, audio in found if not ended_by(start, audio, LEAD_S)]
     heard_at = open_at[0] if open_at else next((s for s in starts if s >= EARLY_S), None)  # the music ducks there
     if heard_at is None:
@@ -72,8 +73,9 @@ def _said_over(music: np.ndarray, said: np.ndarray, room: tuple[float, float], r
     if reply is None:
         far[since:] *= DUCK
     voice[since:] = 0  # the reply hushed
-    ducked = echo_of(far + voice, SPEECH_RATE, *room, seed=seed)
-    return cut(mixed(said, ducked, at, ratio_db, level_of=echo), far + voice, canceller, early)
+    played = far + voice
+    ducked = echo_of(played, SPEECH_RATE, *room, seed=seed)
+    return cut(mixed(said, ducked, at, ratio_db, level_of=echo), played, canceller, early)
 
 
 def _heard_over(items, music: dict[str, np.ndarray], ratio_db: float, recognizer, early: Early,
