@@ -19,12 +19,7 @@ understood as often with the check as without (0.933 / 0.900 at 0 / +6 dB). Its 
 a leak is held may start a little later."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
-
-if TYPE_CHECKING:
-    from assistant.audio.onset import History
 
 WINDOW_S = 0.25
 """The span compared: the last 250 ms before a speech start."""
@@ -85,25 +80,33 @@ def levels_follow(near: np.ndarray, far: np.ndarray) -> float:
 
 
 class Check:
-    """Reads the microphone's recent blocks (raw and cancelled) and the reference from its onset.History, the one
-    record of them, as the cutter takes them."""
+    """The recent microphone (raw and cancelled) and reference, fed block by block as the cutter takes them."""
 
-    def __init__(self, rate: int, history: "History"):
-        self.rate, self.history = rate, history
+    def __init__(self, rate: int):
+        self.rate = rate
         self._window = round(WINDOW_S * rate)
-        self._size = self._window + round(MAX_LAG_S * rate)
+        size = self._window + round(MAX_LAG_S * rate)
+        self._near, self._out, self._far = (np.zeros(size, np.float32) for _ in range(3))
+        self._taken = 0
+        """Samples added in all."""
         self._leak_at: int | None = None
-        """When (in samples the history took in all) a leak was last found."""
+        """When (in samples added) a leak was last found."""
+
+    def add(self, out: np.ndarray, near: np.ndarray, far: np.ndarray) -> None:
+        for ring, block in ((self._out, out), (self._near, near), (self._far, far)):
+            n = min(len(block), len(ring))
+            if n:
+                ring[:-n] = ring[n:]
+                ring[-n:] = block[-n:]
+        self._taken += len(near)
 
     def leaked(self) -> bool:
         """What the microphone holds now is maestro's own output that the canceller let through."""
-        out_all, near_all, far = (np.pad(x, (self._size - len(x), 0)) for x in self.history.last(self._size))
-        played = band_levels(far, self.rate)  # once for both
-        near = levels_follow(band_levels(near_all[-self._window:], self.rate), played)
-        out = levels_follow(band_levels(out_all[-self._window:], self.rate), played)
-        taken = self.history.taken
-        held = self._leak_at is not None and taken - self._leak_at <= HOLD_S * self.rate
+        played = band_levels(self._far, self.rate)  # once for both
+        near = levels_follow(band_levels(self._near[-self._window:], self.rate), played)
+        out = levels_follow(band_levels(self._out[-self._window:], self.rate), played)
+        held = self._leak_at is not None and self._taken - self._leak_at <= HOLD_S * self.rate
         if near >= NEAR_ALONE or (near >= NEAR_FOLLOWS and out >= OUT_FOLLOWS) or (held and near >= HELD_NEAR):
-            self._leak_at = taken
+            self._leak_at = self._taken
             return True
         return False

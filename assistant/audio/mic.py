@@ -95,7 +95,7 @@ class Microphone:
         """With the canceller: tells maestro's own output that it let through from the user (doubletalk)."""
         self._history: History | None = None
         """With the canceller: its recent output, raw microphone and reference, to give back the start of the
-        user's words that its suppressor took (onset), and for the leak check."""
+        user's words that its suppressor took (onset)."""
         self._unread = 0
         """Samples taken from the queue but not yet in a VAD frame."""
         self.blocks: queue.Queue = queue.Queue()
@@ -127,8 +127,8 @@ class Microphone:
         from assistant.audio.onset import LEARN_S, History
 
         self._canceller = canceller if canceller is not None else Canceller(SPEECH_RATE)
+        self._leak = Check(SPEECH_RATE)
         self._history = History(SPEECH_RATE, LEARN_S + MAX_UTTERANCE_S + 0.1, MIC_BLOCK)
-        self._leak = Check(SPEECH_RATE, self._history)
         return self
 
     def open(self) -> "Microphone":
@@ -181,7 +181,8 @@ class Microphone:
                 block = self.blocks.get(timeout=0.5)
                 silent_waits = 0
                 if isinstance(block, Cancelled):
-                    if self._history is not None:
+                    if self._leak is not None and self._history is not None:
+                        self._leak.add(block.out, block.raw, block.far)
                         self._history.add(block.out, block.raw, block.far)
                     self._heard_played(block.far)
                     block = block.out

@@ -82,18 +82,14 @@ def restored(out: np.ndarray, raw: np.ndarray, far: np.ndarray, before: int, rat
 
 
 class History:
-    """The last `seconds` of the canceller's output, the raw microphone and the reference, block by block: read
-    here, and by doubletalk.Check."""
+    """The last `seconds` of the canceller's output, the raw microphone and the reference, block by block."""
 
     def __init__(self, rate: int, seconds: float, block: int):
         self._blocks: collections.deque[tuple[np.ndarray, np.ndarray, np.ndarray]] = collections.deque(
             maxlen=int(np.ceil(seconds * rate / block)) + 1)
-        self.taken = 0
-        """Samples added in all."""
 
     def add(self, out: np.ndarray, raw: np.ndarray, far: np.ndarray) -> None:
         self._blocks.append((out, raw, far))
-        self.taken += len(raw)
 
     def last(self, n: int, skip: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The n samples (fewer if not held) of each that end `skip` samples before the newest."""
