@@ -9,8 +9,12 @@ import numpy as np
 from assistant.asr.guard import reject_reason
 
 DOMAIN_PROMPT = ("Maestro, make a lo-fi beat in C major at 120 BPM. Transpose up two semitones, F sharp minor, "
-                 "B flat major, add drums, saxophone, reggae, make it faster, pause, resume, undo, redo, volume up, "
-                 "what chords, help, save it as Sunday.")
+                 "B flat major, add drums, saxophone, reggae, make it faster, stop, pause, resume, undo, redo, "
+                 "volume up, what chords, help, save it as Sunday.")
+"""Whisper's prompt: the words of maestro's requests, so that a short or damaged one is heard as one of them.
+"stop" joined it in session 16: said over a reply over music (test_echo's interrupt test, live), Whisper base had
+heard "Start." in 5 of 55 runs, and in 0 of 44 with it. On the spoken held-out set it left intent accuracy as it
+was (tiny.en 0.955, base 0.969; slots 0.925 → 0.916 with tiny.en, 0.926 with base either way)."""
 
 
 @dataclass(frozen=True)
