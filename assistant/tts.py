@@ -39,12 +39,16 @@ class Speaker:
     def engine(self) -> str:
         return "piper" if self._voice is not None else "espeak-ng"
 
-    def synthesize(self, text: str, length_scale: float = 1.0) -> np.ndarray:
-        """Stereo float32 speech; length_scale > 1 speaks slower."""
+    def synthesize(self, text: str, length_scale: float = 1.0, steady: bool = False) -> np.ndarray:
+        """Stereo float32 speech; length_scale > 1 speaks slower. piper varies its voice at random from one call to
+        the next; `steady` turns that off, so the same text gives the same audio (for measurements)."""
         if self._voice is not None:
             from piper.config import SynthesisConfig
 
-            chunks = list(self._voice.synthesize(text, SynthesisConfig(length_scale=length_scale)))
+            config = SynthesisConfig(length_scale=length_scale)
+            if steady:
+                config.noise_scale = config.noise_w_scale = 0.0
+            chunks = list(self._voice.synthesize(text, config))
             if not chunks:
                 return np.zeros((0, 2), np.float32)
             mono = np.concatenate([c.audio_float_array for c in chunks]).astype(np.float32)
