@@ -125,3 +125,17 @@ def test_the_microphone_gives_back_the_span_of_the_utterance(monkeypatch):
     from_frames = cut(near, far)[1]
     assert len(from_history) == len(from_frames) == 1
     assert np.array_equal(from_history[0][1], from_frames[0][1])
+
+
+def test_where_the_microphone_hears_no_echo_the_voice_is_the_raw_microphones():
+    """Headphones, or a room that does not feed the speaker back: the microphone holds the voice alone, which AEC3
+    took 10 dB down. Music had a silent stretch in the span the room's gain is learnt from; those frames teach
+    nothing (NOTHING_PLAYED), so the voice comes back whole."""
+    rng = np.random.default_rng(3)
+    far = rng.normal(0, 0.1, 3 * RATE).astype(np.float32)
+    far[:RATE // 2] = 0  # the music had not started yet
+    raw = np.zeros(3 * RATE, np.float32)
+    raw[RATE:] = rng.normal(0, 0.1, 2 * RATE)  # the voice, over the music, with no echo of it
+    out = (raw * 0.3).astype(np.float32)
+    back = restored(out, raw, far, RATE, RATE)
+    assert _db(back[RATE // 10:] - raw[RATE + RATE // 10:]) - _db(raw[RATE:]) <= -20
