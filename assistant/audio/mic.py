@@ -1,14 +1,15 @@
-"""Microphone capture: a 16 kHz sounddevice.InputStream into a queue, cut into utterances by Silero VAD run frame
-by frame (assistant.asr.vad.Stream). An utterance starts when a frame is likely speech and keeps 500 ms of pre-roll
-so the first syllable is not lost; a blip under 100 ms of speech is dropped. Its end is found with the recogniser's
-help (end-of-query detection): after 100 ms of quiet the speech so far is offered for an early transcription
-(pausing); when that text is a whole request the utterance ends as soon as it is ready (about 450 ms after the
-speech), when it stops mid-phrase ("make it in") the speaker has 1 s to go on, and without a verdict it ends after
-600 ms of quiet; always at 15 s. Music and noise rarely start one, and when they do, the recogniser's own VAD and
-guard stop them; none starts while maestro's own voice is in the room (deaf), or, with the echo cancelled, where
-what is heard is maestro's own output that the canceller let through (assistant.audio.doubletalk). With the echo
-cancelled, the start of the user's words that the canceller's suppressor took is given back
-(assistant.audio.onset). After "listen to this" the next utterance is a tune (expect_tune): it may start on level
+"""Microphone capture: a 16 kHz sounddevice.InputStream into a queue, cut into utterances by Silero VAD run frame by
+frame (assistant.asr.vad.Stream). An utterance starts when a frame is likely speech and keeps 500 ms of pre-roll so
+the first syllable is not lost; a blip under 100 ms of speech is dropped. Its end is found with the recogniser's help
+(end-of-query detection): after 100 ms of quiet the speech so far is offered for an early transcription (pausing);
+when that text is a whole request the utterance ends as soon as it is ready (about 450 ms after the speech), when it
+stops mid-phrase ("make it in") the speaker has 1 s to go on, and without a verdict it ends after 600 ms of quiet;
+always at 15 s. Music and noise rarely start one, and when they do, the recogniser's own VAD and guard stop them;
+none starts while maestro's own voice is in the room (deaf), or, with the echo cancelled, where what is heard is
+maestro's own output that the canceller let through (assistant.audio.doubletalk). With the echo cancelled, the start
+of the user's words that the canceller's suppressor took is given back (assistant.audio.onset), and where the
+microphone does not hear the speaker at all (headphones), the raw microphone is listened to, as without the canceller
+(assistant.audio.coupling). After "listen to this" the next utterance is a tune (expect_tune): it may start on level
 alone (a hum or a whistle is not always speech to the VAD), and ends after 1.5 s of quiet or at 30 s."""
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from assistant.audio.constants import MIC_BLOCK, SPEECH_RATE
 from assistant.errors import DeviceError
 
 if TYPE_CHECKING:
+    from assistant.audio.coupling import Coupling
     from assistant.audio.doubletalk import Check
     from assistant.audio.echo import Canceller
     from assistant.audio.onset import History
@@ -96,6 +98,9 @@ class Microphone:
         self._history: History | None = None
         """With the canceller: its recent output, raw microphone and reference, to give back the start of the
         user's words that its suppressor took (onset)."""
+        self._coupling: Coupling | None = None
+        """With the canceller: whether the microphone hears the speaker at all; where it does not (headphones),
+        the raw microphone is listened to, not what the canceller made of it (coupling)."""
         self._unread = 0
         """Samples taken from the queue but not yet in a VAD frame."""
         self.blocks: queue.Queue = queue.Queue()
@@ -122,12 +127,14 @@ class Microphone:
     def cancelling(self, canceller: Canceller | None = None) -> "Microphone":
         """With an echo canceller for the blocks it takes: `canceller` (one that has learned the room already), or a
         new one."""
+        from assistant.audio.coupling import Coupling
         from assistant.audio.doubletalk import Check
         from assistant.audio.echo import Canceller
         from assistant.audio.onset import LEARN_S, History
 
         self._canceller = canceller if canceller is not None else Canceller(SPEECH_RATE)
         self._leak = Check(SPEECH_RATE)
+        self._coupling = Coupling(SPEECH_RATE, MIC_BLOCK)
         self._history = History(SPEECH_RATE, LEARN_S + MAX_UTTERANCE_S + 0.1, MIC_BLOCK)
         return self
 
@@ -181,11 +188,7 @@ class Microphone:
                 block = self.blocks.get(timeout=0.5)
                 silent_waits = 0
                 if isinstance(block, Cancelled):
-                    if self._leak is not None and self._history is not None:
-                        self._leak.add(block.out, block.raw, block.far)
-                        self._history.add(block.out, block.raw, block.far)
-                    self._heard_played(block.far)
-                    block = block.out
+                    block = self._listened(block)
             except queue.Empty:
                 silent_waits += 1  # a live stream delivers a block every 30 ms; 2 s of nothing is a dead one
                 if self._stream is None or not self._stream.active or silent_waits >= 4:
@@ -197,18 +200,33 @@ class Microphone:
                 self._unread = len(pending)
                 yield frame
 
+    def _echo_heard(self) -> bool:
+        """The canceller is on and the microphone hears the speaker (or that is not known yet)."""
+        return self._coupling is not None and self._coupling.heard
+
+    def _listened(self, block: Cancelled) -> np.ndarray:
+        """What is listened to of a block taken with the canceller: its output, or the raw microphone where the
+        speaker is not heard; the checks that need all three are fed."""
+        assert self._leak is not None and self._history is not None and self._coupling is not None  # cancelling()
+        self._leak.add(block.out, block.raw, block.far)
+        self._history.add(block.out, block.raw, block.far)
+        if not self.hearing:  # a voice is not the speaker
+            self._coupling.add(block.raw, block.far)
+        self._heard_played(block.far)
+        return block.out if self._coupling.heard else block.raw
+
     def _heard_played(self, far: np.ndarray) -> None:
         """The speech thresholds for a block whose reference is `far`: the canceller's while it plays, and for
-        PLAYED_S after."""
+        PLAYED_S after, where the microphone hears the speaker."""
         self._silent_for = 0.0 if far.any() else self._silent_for + len(far) / SPEECH_RATE
-        playing = self._silent_for < PLAYED_S
+        playing = self._silent_for < PLAYED_S and self._echo_heard()
         self.start, self.end = (CANCELLED_START, CANCELLED_END) if playing else (START, END)
 
     def _heard(self, speech: list[np.ndarray], tune: bool) -> np.ndarray:
         """The utterance's audio; with the canceller, with the start of the user's words that its suppressor took
         given back (onset; a tune is left as the canceller let it through)."""
         audio = np.concatenate(speech)
-        if self._history is None or tune:
+        if self._history is None or tune or not self._echo_heard():
             return audio
         from assistant.audio.onset import LEARN_S, restored
 

@@ -116,3 +116,27 @@ def test_the_cancellers_lower_thresholds_hold_only_while_maestro_plays():
     assert after(played, 0.5) == (CANCELLED_START, CANCELLED_END)
     assert after(np.zeros(MIC_BLOCK, np.float32), PLAYED_S - 0.1) == (CANCELLED_START, CANCELLED_END)
     assert after(np.zeros(MIC_BLOCK, np.float32), 0.2) == (START, END)
+
+
+def test_with_the_canceller_a_microphone_that_does_not_hear_the_speaker_is_listened_to_raw(speech, music):
+    """Headphones: what the microphone hears over the music is only the user. AEC3 does not know that yet, and
+    would take their words down as if they were echo; the utterance is the raw microphone's, sample for sample
+    (coupling), and starts at START as without the canceller."""
+    from assistant.audio.mic import START
+
+    rng = np.random.default_rng(3)
+    said = at_16k(speech("what key is this in"))
+    raw = np.concatenate([np.zeros(2 * SPEECH_RATE), np.zeros(2 * SPEECH_RATE), said, np.zeros(SPEECH_RATE)])
+    raw = (raw + rng.normal(0, 1e-3, len(raw))).astype(np.float32)
+    far = np.concatenate([np.zeros(2 * SPEECH_RATE, np.float32), music[:len(raw) - 2 * SPEECH_RATE]])
+    mic = Microphone().cancelling()
+    for i in range(0, len(raw) - MIC_BLOCK + 1, MIC_BLOCK):
+        mic.take(raw[i:i + MIC_BLOCK], far[i:i + MIC_BLOCK])
+    utterances = []
+    try:
+        utterances = list(mic.utterances(mic.blocks.empty))
+    except DeviceError:  # the end of the feed
+        pass
+    assert len(utterances) == 1 and mic.start == START
+    at = int(np.flatnonzero(raw == utterances[0][0])[0])
+    assert np.array_equal(raw[at:at + len(utterances[0])], utterances[0])
