@@ -45,9 +45,10 @@ class Config:
     """sounddevice output device name or index; None for the default speaker."""
     output_latency_s: float = 0.2
     """Output stream latency; below 0.2 s the null sinks here underrun."""
-    echo_cancel: bool = False
+    echo_cancel: bool = True
     """Take what maestro plays (music and voice) out of what the microphone hears, by WebRTC's AEC3, before the VAD
-    and Whisper hear it. Off by default until replies can be talked over (#20)."""
+    and Whisper hear it: the user can talk over a reply and over loud music (#20). False: the microphone is deaf
+    while maestro speaks and for 0.5 s after, and the music ducks only as speech is heard."""
     soundfont: str | None = None
     """A General MIDI SoundFont (.sf2 or .sf3); None picks MuseScore General, then FluidR3_GM, then pretty_midi's
     TimGM6mb. One that is missing or does not load falls back to those, and `maestro doctor` says so."""

@@ -244,6 +244,39 @@ def test_talking_over_a_reply_cuts_it(pulse, speech, tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.audio
+def test_with_echo_cancel_off_the_microphone_is_deaf_while_maestro_speaks(pulse, speech, tmp_path):
+    """echo_cancel: false, as before #20: the same long reply, with its echo in the room, talked over 3 s in, goes
+    on, and neither the words said over it nor its own echo become a request; said after it, a request is heard."""
+    from assistant.audio.virtual import Running
+    from tests.conftest import ROOT
+
+    config = tmp_path / "config.yaml"
+    config.write_text("echo_cancel: false\n")
+    app = Running({**pulse.env, "MAESTRO_CONFIG": str(config)}, tmp_path / "s", "--plain", cwd=ROOT)
+    room = pulse.room(0.05, 0.15, gain=0.5)
+    try:
+        app.wait_for("Listening")
+        capture = tmp_path / "speaker.wav"
+        rec = pulse.record_speaker(capture)
+        app.type("what can you do")
+        app.wait_for("maestro>")
+        rec.wait_more(3.0)
+        talked = rec.captured_s()
+        pulse.speak_into_mic(speech("make it a jazz tune with a flute and some drums")).wait()
+        done = rec.captured_s()
+        assert voiced_seconds(capture, talked + 1.0, done) >= 1.0  # the reply went on
+        assert not [line for line in app.quiet_for(8) if line.startswith(("heard>", "maestro>"))]
+        pulse.speak_into_mic(speech("make a calm jazz tune")).wait()
+        lines = app.wait_for("maestro>")
+        rec.stop()
+        assert any("jazz" in line.lower() for line in lines if line.startswith("heard>")), lines
+    finally:
+        room.stop()
+        app.close()
+
+
+@pytest.mark.slow
+@pytest.mark.audio
 def test_stop_said_over_a_reply_over_music_stops_both(pulse, speech, tmp_path):
     """Music playing, a reply spoken over it, and "stop" said over both: the reply falls silent, the word is taken
     as "stop" (AEC3's suppressor takes its start, which the microphone gives back: assistant.audio.onset), and the
