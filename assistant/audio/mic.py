@@ -210,8 +210,7 @@ class Microphone:
         assert self._leak is not None and self._history is not None and self._coupling is not None  # cancelling()
         self._leak.add(block.out, block.raw, block.far)
         self._history.add(block.out, block.raw, block.far)
-        if not self.hearing:  # a voice is not the speaker
-            self._coupling.add(block.raw, block.far)
+        self._coupling.add(block.raw, block.far)
         self._heard_played(block.far)
         return block.out if self._coupling.heard else block.raw
 
@@ -224,15 +223,18 @@ class Microphone:
 
     def _heard(self, speech: list[np.ndarray], tune: bool) -> np.ndarray:
         """The utterance's audio; with the canceller, with the start of the user's words that its suppressor took
-        given back (onset; a tune is left as the canceller let it through)."""
+        given back (onset; a tune is left as the canceller let it through), or, where the microphone does not hear
+        the speaker, as the microphone caught it."""
         audio = np.concatenate(speech)
-        if self._history is None or tune or not self._echo_heard():
+        if self._history is None or tune:
             return audio
         from assistant.audio.onset import LEARN_S, restored
 
         out, raw, far = self._history.last(len(audio) + round(LEARN_S * SPEECH_RATE), self._unread)
         if len(out) < len(audio):  # not held (the history outlasts the longest utterance)
             return audio
+        if not self._echo_heard():  # all of it raw, though the speaker was found not heard only as it went on
+            return raw[len(raw) - len(audio):]
         return restored(out, raw, far, len(out) - len(audio), SPEECH_RATE)
 
     def utterances(self, stop, hearing: Callable[[bool], None] | None = None,

@@ -104,11 +104,12 @@ def test_the_cancellers_lower_thresholds_hold_only_while_maestro_plays():
     from assistant.audio.mic import CANCELLED_END, CANCELLED_START, END, PLAYED_S, START
 
     mic = Microphone().cancelling()
-    heard, played = np.zeros(MIC_BLOCK, np.float32), np.full(MIC_BLOCK, 0.01, np.float32)
+    played = np.full(MIC_BLOCK, 0.01, np.float32)
+    noise = np.random.default_rng(0).normal(0, 1e-4, MIC_BLOCK).astype(np.float32)
 
     def after(far: np.ndarray, seconds: float) -> tuple[float, float]:
         for _ in range(round(seconds * SPEECH_RATE / MIC_BLOCK)):
-            mic.take(heard, far)
+            mic.take(noise + 0.5 * far, far)  # the microphone hears the speaker
         for _ in mic.utterances(mic.blocks.empty):
             pass
         return mic.start, mic.end
@@ -118,15 +119,19 @@ def test_the_cancellers_lower_thresholds_hold_only_while_maestro_plays():
     assert after(np.zeros(MIC_BLOCK, np.float32), 0.2) == (START, END)
 
 
-def test_with_the_canceller_a_microphone_that_does_not_hear_the_speaker_is_listened_to_raw(speech, music):
+@pytest.mark.parametrize("lead_s", [2.0, 0.2])
+def test_with_the_canceller_a_microphone_that_does_not_hear_the_speaker_is_listened_to_raw(speech, music, lead_s):
     """Headphones: what the microphone hears over the music is only the user. AEC3 does not know that yet, and
     would take their words down as if they were echo; the utterance is the raw microphone's, sample for sample
-    (coupling), and starts at START as without the canceller."""
+    (coupling), and ends at START as without the canceller. Also when it is said 0.2 s into the first music: it
+    starts on the canceller's output before the microphone is judged (SETTLED_S + MIN_S), and is taken raw from its
+    start all the same. (Said 0.1 s in, AEC3 took it below the VAD before the microphone was judged: not helped.)"""
     from assistant.audio.mic import START
 
     rng = np.random.default_rng(3)
     said = at_16k(speech("what key is this in"))
-    raw = np.concatenate([np.zeros(2 * SPEECH_RATE), np.zeros(2 * SPEECH_RATE), said, np.zeros(SPEECH_RATE)])
+    lead = round(lead_s * SPEECH_RATE)
+    raw = np.concatenate([np.zeros(2 * SPEECH_RATE), np.zeros(lead), said, np.zeros(SPEECH_RATE)])
     raw = (raw + rng.normal(0, 1e-3, len(raw))).astype(np.float32)
     far = np.concatenate([np.zeros(2 * SPEECH_RATE, np.float32), music[:len(raw) - 2 * SPEECH_RATE]])
     mic = Microphone().cancelling()
