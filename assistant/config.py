@@ -28,8 +28,9 @@ class Config:
     """A Whisper model name ("tiny.en", "base") or a path to weights."""
     asr_model_over_sound: str | None = "base"
     """The Whisper model for what is said while maestro plays (music, or its voice being talked over), where its
-    echo, cancelled or not, damages the first words: larger, about 0.2 s slower a request, and 365 MB more memory
-    in a listening session (1,021 against 656 MB). None: asr_model always."""
+    echo, cancelled or not, damages the first words, or over other sound in the room (assistant.asr.noisy): larger,
+    about 0.2 s slower a request, and 365 MB more memory in a listening session (1,021 against 656 MB). None:
+    asr_model always."""
     asr_window: str = "short"
     """"short" encodes only the utterance (padded to 8 s), and the full window when that is unsure: 2x faster
     for the same understanding; "full" always encodes Whisper's 30 s window."""

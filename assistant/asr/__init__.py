@@ -55,10 +55,10 @@ class Recognizer:
 
 class OverSound:
     """Two recognizers: `clear` for what is said in a quiet room, and `loud` (a larger Whisper, loaded on a thread
-    of its own from the start) for what is said while maestro plays, `playing()`. Over music at the level of the
-    voice, with the echo cancelled and the music ducking at the speech's start, the larger model understood 28 of
-    30 requests where the small one understood 25 (session 12's note). If it cannot be loaded, `warn` is told once
-    and `clear` hears everything."""
+    of its own from the start) for what is said while maestro plays, `playing()`, or over other sound in the room
+    (assistant.asr.noisy). Over music at the level of the voice, with the echo cancelled and the music ducking at
+    the speech's start, the larger model understood 28 of 30 requests where the small one understood 25 (session
+    12's note). If it cannot be loaded, `warn` is told once and `clear` hears everything."""
 
     def __init__(self, clear: Recognizer, loud: Callable[[], Recognizer], playing: Callable[[], bool],
                  warn: Callable[[str], None]):
@@ -71,10 +71,13 @@ class OverSound:
         self._failed = False
 
     def transcribe(self, audio: np.ndarray) -> Transcript:
-        return self._choose().transcribe(audio)
+        return self.chosen(audio).transcribe(audio)
 
-    def _choose(self) -> Recognizer:
-        if self._failed or not self.playing():
+    def chosen(self, audio: np.ndarray) -> Recognizer:
+        """The recognizer that hears `audio`."""
+        from assistant.asr.noisy import noisy
+
+        if self._failed or not (self.playing() or noisy(audio)):
             return self.clear
         try:
             return self._loud.result()
@@ -96,7 +99,8 @@ def load_backend(backend: str, model: str, window: str = "full"):
 def load_recognizer(config, warn=None, playing: Callable[[], bool] | None = None) -> Hears:
     """The configured recognizer. With asr_backend "wyoming", utterances go to the server at asr_uri and local
     openai-whisper takes them while it does not answer; `warn(message)` is told (default: stderr). Given
-    `playing()`, a local one hears what is said while maestro plays with asr_model_over_sound, when set."""
+    `playing()`, a local one hears what is said while maestro plays, or over other sound in the room, with
+    asr_model_over_sound, when set."""
     from assistant.asr import remote
 
     warn = warn or remote.stderr_warning

@@ -5,7 +5,8 @@ Each held-out request (the spoken set, in scope) is said after LEAD_S of the noi
 it. The speech's active level is set the given number of dB over the noise's level over the same span. Music is a
 render of one of six genres in turn, heard through one of bench_echo's rooms in turn, starting at a different
 place each time. The capture goes through the live path but PortAudio: the microphone's utterance cutter (no
-canceller) with the session's end-of-query detection (bench_capture), then Whisper and the intent model.
+canceller) with the session's end-of-query detection (bench_capture), then Whisper (as the session chooses it with
+nothing played: asr_model_over_sound for a noisy utterance, assistant.asr.noisy) and the intent model.
 
 Understood: the intent right (`noisy_accuracy`), and its slots too (`noisy_slot_accuracy`), per noise and level.
 As in the session, an utterance whose transcript is rejected (no speech, a hallucination) is dropped, and the
@@ -78,7 +79,7 @@ def measure(understand, n: int = N) -> dict:
     from assistant.commands.bench_barge_in import GENRES
     from assistant.config import Config
 
-    recognizer = load_recognizer(Config())
+    recognizer = load_recognizer(Config(), playing=lambda: False)  # as the session hears, with nothing played
     early = Early(recognizer, lambda text: understand(text).name != "unknown")
     items = [(case, audio) for case, audio in spoken_set() if case["intent"] != "unknown"]
     items = items[::max(1, len(items) // n)][:n]  # fewer: spread over the set, which runs intent by intent
