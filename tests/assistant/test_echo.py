@@ -205,6 +205,18 @@ def test_ducking_at_once_drops_what_the_output_had_buffered(pulse, tmp_path, at_
         assert late > 0.15 and after == before
 
 
+def in_a_room(pulse, tmp_path, echo_cancel: bool):
+    """A `maestro --plain` session with echo_cancel set as asked, and the harness's room feeding the speaker back
+    into the microphone (the voice's echo about 6 dB under the user's voice): (the session, the room)."""
+    from assistant.audio.virtual import Running
+    from tests.conftest import ROOT
+
+    config = tmp_path / "config.yaml"
+    config.write_text(f"echo_cancel: {str(echo_cancel).lower()}\n")
+    app = Running({**pulse.env, "MAESTRO_CONFIG": str(config)}, tmp_path / "s", "--plain", cwd=ROOT)
+    return app, pulse.room(0.05, 0.15, gain=0.5)
+
+
 @pytest.mark.slow
 @pytest.mark.audio
 def test_talking_over_a_reply_cuts_it(pulse, speech, tmp_path):
@@ -212,14 +224,9 @@ def test_talking_over_a_reply_cuts_it(pulse, speech, tmp_path):
     in, falls silent while the user is still talking, and what was said is taken as the next request (what the
     overlapped words are heard as is not asserted here)."""
     from assistant.audio.constants import MUSIC_RATE
-    from assistant.audio.virtual import Running
     from assistant.tts import Speaker
-    from tests.conftest import ROOT
 
-    config = tmp_path / "config.yaml"
-    config.write_text("echo_cancel: true\n")
-    app = Running({**pulse.env, "MAESTRO_CONFIG": str(config)}, tmp_path / "s", "--plain", cwd=ROOT)
-    room = pulse.room(0.05, 0.15, gain=0.5)  # the voice's echo about 6 dB under the user's voice
+    app, room = in_a_room(pulse, tmp_path, echo_cancel=True)
     try:
         app.wait_for("Listening")
         capture = tmp_path / "speaker.wav"
@@ -247,13 +254,7 @@ def test_talking_over_a_reply_cuts_it(pulse, speech, tmp_path):
 def test_with_echo_cancel_off_the_microphone_is_deaf_while_maestro_speaks(pulse, speech, tmp_path):
     """echo_cancel: false, as before #20: the same long reply, with its echo in the room, talked over 3 s in, goes
     on, and neither the words said over it nor its own echo become a request; said after it, a request is heard."""
-    from assistant.audio.virtual import Running
-    from tests.conftest import ROOT
-
-    config = tmp_path / "config.yaml"
-    config.write_text("echo_cancel: false\n")
-    app = Running({**pulse.env, "MAESTRO_CONFIG": str(config)}, tmp_path / "s", "--plain", cwd=ROOT)
-    room = pulse.room(0.05, 0.15, gain=0.5)
+    app, room = in_a_room(pulse, tmp_path, echo_cancel=False)
     try:
         app.wait_for("Listening")
         capture = tmp_path / "speaker.wav"
@@ -281,13 +282,7 @@ def test_stop_said_over_a_reply_over_music_stops_both(pulse, speech, tmp_path):
     """Music playing, a reply spoken over it, and "stop" said over both: the reply falls silent, the word is taken
     as "stop" (AEC3's suppressor takes its start, which the microphone gives back: assistant.audio.onset), and the
     music stops."""
-    from assistant.audio.virtual import Running
-    from tests.conftest import ROOT
-
-    config = tmp_path / "config.yaml"
-    config.write_text("echo_cancel: true\n")
-    app = Running({**pulse.env, "MAESTRO_CONFIG": str(config)}, tmp_path / "s", "--plain", cwd=ROOT)
-    room = pulse.room(0.05, 0.15, gain=0.5)
+    app, room = in_a_room(pulse, tmp_path, echo_cancel=True)
     try:
         app.wait_for("Listening")
         app.type("make a calm lofi beat for forty seconds")
