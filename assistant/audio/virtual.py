@@ -115,10 +115,11 @@ class Pulse:
             time.sleep(0.05)
         raise RuntimeError("the loopback's volume could not be set")
 
-    def room(self, delay_s: float, decay_s: float, gain: float = 1.0) -> "Room":
+    def room(self, delay_s: float, decay_s: float, gain: float = 1.0, heard: Path | None = None) -> "Room":
         """Feed what the speaker plays back into the microphone through a synthetic room (assistant/audio/room.py):
-        a direct path after `delay_s` (on top of the capture's own latency) and a tail of `decay_s`."""
-        return Room(self, delay_s, decay_s, gain).start()
+        a direct path after `delay_s` (on top of the capture's own latency) and a tail of `decay_s`. With `heard`,
+        the room writes what it takes from the speaker there (16 kHz mono s16le, on its own clock: Room.say)."""
+        return Room(self, delay_s, decay_s, gain, heard).start()
 
     def unload(self, module: str) -> None:
         subprocess.run(["pactl", "unload-module", module], env=self.env, capture_output=True)
@@ -134,24 +135,39 @@ class Pulse:
 class Room:
     """The speaker's monitor, convolved with a room's impulse response block by block (overlap-add), played into
     the microphone's feed. The convolution runs in a process of its own (`python -m assistant.audio.virtual
-    DELAY DECAY GAIN`), so that waits for the GIL in the process that plays and records cannot make its output
-    underrun: an underrun moves the echo later, and the room would not hold still."""
+    DELAY DECAY GAIN [HEARD]`), so that waits for the GIL in the process that plays and records cannot make its
+    output underrun: an underrun moves the echo later, and the room would not hold still.
+
+    The room can also say something into the microphone (`say`), on the clock of what it takes from the speaker
+    (`heard`): the one clock on which a bench can tell how long after the user's first sound maestro went quiet."""
 
     RATE, BLOCK = 16000, 480
 
-    def __init__(self, pulse: Pulse, delay_s: float, decay_s: float, gain: float):
+    def __init__(self, pulse: Pulse, delay_s: float, decay_s: float, gain: float, heard: Path | None = None):
         self.pulse, self.args = pulse, (delay_s, decay_s, gain)
+        self.heard = heard
+        """Where the room writes what it takes from the speaker, or None."""
         self._proc: subprocess.Popen | None = None
 
     def start(self) -> "Room":
-        self._proc = subprocess.Popen([sys.executable, "-m", "assistant.audio.virtual", *map(str, self.args)],
-                                      env=self.pulse.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        extra = [str(self.heard)] if self.heard else []
+        self._proc = subprocess.Popen([sys.executable, "-m", "assistant.audio.virtual", *map(str, self.args), *extra],
+                                      env=self.pulse.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=subprocess.DEVNULL, text=True)
         assert self._proc.stdout is not None  # opened with a pipe
         self._proc.stdout.readline()  # "ready": its capture and playback are running
         return self
 
+    def say(self, wav: Path) -> float:
+        """Mix a mono WAV into what the microphone hears, from the room's next block; returns where its first
+        sample went, in seconds of what the room has taken from the speaker (of `heard`), once it has."""
+        assert self._proc is not None and self._proc.stdin is not None and self._proc.stdout is not None  # start()
+        self._proc.stdin.write(f"{wav}\n")
+        self._proc.stdin.flush()
+        return int(self._proc.stdout.readline().split()[1]) / self.RATE
+
     @classmethod
-    def run(cls, delay_s: float, decay_s: float, gain: float) -> None:
+    def run(cls, delay_s: float, decay_s: float, gain: float, heard: str = "") -> None:
         """The convolution loop, until the capture ends."""
         import numpy as np
 
@@ -165,22 +181,47 @@ class Room:
                                     stderr=subprocess.DEVNULL)
         source, sink = capture.stdout, playback.stdin
         assert source is not None and sink is not None  # opened with pipes
+        requests: queue.Queue = queue.Queue()
+        threading.Thread(target=cls._requests, args=(requests,), daemon=True).start()
+        record = open(heard, "wb") if heard else None
         print("ready", flush=True)
         size = 1 << int(np.ceil(np.log2(len(ir) + cls.BLOCK)))
         spectrum, tail = np.fft.rfft(ir, size), np.zeros(size)
+        voice, taken = np.zeros(0), 0
         try:
             while len(data := source.read(cls.BLOCK * 2)) == cls.BLOCK * 2:
                 x = np.frombuffer(data, np.int16).astype(np.float64) / 32768
                 tail += np.fft.irfft(np.fft.rfft(x, size) * spectrum, size)
-                out, tail = tail[:cls.BLOCK], np.concatenate([tail[cls.BLOCK:], np.zeros(cls.BLOCK)])
+                out, tail = tail[:cls.BLOCK].copy(), np.concatenate([tail[cls.BLOCK:], np.zeros(cls.BLOCK)])
+                if not requests.empty():
+                    voice = requests.get()
+                    print(f"at {taken}", flush=True)
+                said, voice = voice[:cls.BLOCK], voice[cls.BLOCK:]
+                out[:len(said)] += said
                 sink.write((np.clip(out, -1, 1) * 32767).astype(np.int16).tobytes())
                 sink.flush()
+                if record:
+                    record.write(data)
+                    record.flush()
+                taken += cls.BLOCK
         except BrokenPipeError:
             pass
         finally:
+            if record:
+                record.close()
             for proc in (capture, playback):
                 proc.terminate()
                 proc.wait(timeout=5)
+
+    @classmethod
+    def _requests(cls, requests: queue.Queue) -> None:
+        """Files to say, a path a line on stdin, each read as mono at the room's rate."""
+        import soundfile
+        import soxr
+
+        for line in sys.stdin:
+            audio, rate = soundfile.read(line.strip(), dtype="float64", always_2d=True)
+            requests.put(soxr.resample(audio.mean(axis=1), rate, cls.RATE) if rate != cls.RATE else audio.mean(axis=1))
 
     def stop(self) -> None:
         if self._proc is not None:
@@ -248,4 +289,5 @@ if __name__ == "__main__":
     import signal
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # Room.stop: end the capture and playback too
-    Room.run(*map(float, sys.argv[1:4]))
+    delay, decay, gain = map(float, sys.argv[1:4])
+    Room.run(delay, decay, gain, *sys.argv[4:5])

@@ -5,11 +5,15 @@ Room), and what it costs.
 - aec_erle_db: per room (delay, RT60), music and then maestro's voice played by the real Player, the microphone's
   level before the canceller (recorded from the microphone's feed) over its level after it (the Microphone's own
   blocks), from the third second on, when AEC3 has converged.
-- reply_interrupt_ms: maestro speaking a long reply through the room, "stop" said over it into the microphone:
-  from the first sound of "stop" (its file's onset, from when it was started into the microphone's feed, plus
-  paplay's start-up, measured on the feed before the room runs) to the last sound of the reply at the speaker (its
-  capture), as the live session does it (mic.utterances' speech start hushes the player, which drops what the
-  output has buffered).
+- reply_interrupt_ms: maestro speaking a long reply through the room, "stop" said over it (in its first phrase,
+  SAID_AFTER_S) into the microphone by the room itself (Room.say), as the live session hears it (mic.utterances'
+  speech start hushes the player, which drops what the output has buffered): from the first sound of "stop" to the
+  last sound of the reply that the room took from the speaker, both on the room's clock. A reply never hushed
+  counts as AFTER_S.
+- reply_interrupt_path_ms: of that, the harness's own share: from the room mixing "stop" into the microphone's feed
+  (nothing playing) to its first block in the Microphone's hands; its playback into the feed, PulseAudio's
+  loop and the input's buffering. A voice in a real room reaches the microphone at once, and its input's buffering
+  is the only part of this it would keep.
 - aec_cpu_percent: the canceller's time per second of audio, in percent of one core (offline, 60 s)."""
 from __future__ import annotations
 
@@ -30,6 +34,13 @@ SETTLE_S = 3.0
 PLAY_S = 10.0
 INTERRUPTS = 20
 """Replies talked over for reply_interrupt_ms: with 5, its p95 was the one slowest run."""
+SAID_AFTER_S = 0.5
+"""When "stop" is said after the reply is started: in its first phrase, which sounds for 1.1 s without a break. Said
+2 s in (before session 18), it fell in a pause of the reply as often as not, and the reply was already silent."""
+ARRIVED = 0.003
+"""The microphone's block level (RMS) at which what the room said has reached it."""
+AFTER_S = 2.0
+"""How long after the first sound of "stop" the speaker is looked at: a reply not hushed by then counts as this."""
 
 
 def _db(x: np.ndarray) -> float:
@@ -99,46 +110,57 @@ def _onset_s(audio: np.ndarray, rate: int, threshold: float = 0.003) -> float:
     return float(loud[0]) / rate if len(loud) else 0.0
 
 
-def _last_sound_s(path: Path, threshold: float = 0.003) -> float:
-    mono, rate = _mono(path)
+def _last_sound_s(audio: np.ndarray, rate: int, threshold: float = 0.003) -> float:
+    """The end of the last 10 ms frame of `audio` louder than `threshold` (RMS), in s; 0 when none is."""
     hop = rate // 100
-    frames = mono[:len(mono) // hop * hop].reshape(-1, hop)
+    frames = audio[:len(audio) // hop * hop].reshape(-1, hop)
     loud = np.flatnonzero(np.sqrt((frames ** 2).mean(axis=1)) > threshold)
     return float(loud[-1] + 1) / 100 if len(loud) else 0.0
 
 
-def _arrival_s(pulse, wav: Path, folder: Path, runs: int = 3) -> float:
-    """From starting `wav` into the microphone's feed to its first sound there (its own onset and paplay's
-    start-up), the median of `runs`, measured before any room feeds the microphone."""
-    arrivals = []
-    for i in range(runs):
-        rec = pulse.record(folder / f"feed{i}.wav", "micfeed.monitor")
-        started = rec.captured_s()
-        pulse.speak_into_mic(wav).wait()
-        rec.stop()
-        arrivals.append(_onset_s(*_mono(folder / f"feed{i}.wav")) - started)
-    return float(np.median(arrivals))
+def _heard_from(path: Path, from_s: float, seconds: float, rate: int) -> np.ndarray:
+    """`seconds` of what the room took from the speaker (Room.heard), from `from_s`, once it has taken them."""
+    want = round((from_s + seconds) * rate) * 2
+    while not path.exists() or path.stat().st_size < want:
+        time.sleep(0.05)
+    return np.fromfile(path, np.int16)[round(from_s * rate):want // 2].astype(np.float32) / 32768
 
 
-def interrupt_ms(pulse, folder: Path, runs: int) -> list[float]:
+def _path_s(room, mic, wav: Path, onset_s: float) -> float:
+    """From the room mixing `wav` into the microphone's feed (nothing playing) to the first block of it in the
+    Microphone's hands (louder than ARRIVED): the harness's playback into the feed and the input's own buffering."""
+    room.say(wav)
+    mixed = time.monotonic()
+    while mic.level < ARRIVED and time.monotonic() - mixed < AFTER_S:
+        time.sleep(0.002)
+    arrived = time.monotonic() - mixed - onset_s
+    time.sleep(1.0)
+    return arrived
+
+
+def interrupt_ms(pulse, folder: Path, runs: int) -> tuple[list[float], list[float]]:
+    """reply_interrupt_ms for `runs` replies, and the path from the room to the Microphone (_path_s) three times
+    before them."""
     import soundfile
+    import soxr
 
     from assistant.audio.constants import MUSIC_RATE, SPEECH_RATE
     from assistant.audio.echo import Reference
     from assistant.audio.mic import Microphone
     from assistant.audio.player import Player
+    from assistant.audio.virtual import Room
     from assistant.tts import Speaker
 
     voice = Speaker(MUSIC_RATE)
     reply = voice.synthesize("I make and change music. Try: make a calm lo-fi beat, then make it faster, add drums, "
                              "what key is this in, undo, or save it as sunday.")
-    said = voice.synthesize("stop")[:, 0]
+    said = soxr.resample(voice.synthesize("stop")[:, 0], MUSIC_RATE, Room.RATE)
     stop_wav = folder / "stop.wav"
-    soundfile.write(str(stop_wav), said, MUSIC_RATE)
-    onset = _arrival_s(pulse, stop_wav, folder)
+    soundfile.write(str(stop_wav), said, Room.RATE)
+    onset = _onset_s(said, Room.RATE)
     reference = Reference(MUSIC_RATE, SPEECH_RATE)
     player, mic = Player(reference=reference).open(), Microphone(reference=reference).open()
-    room = pulse.room(0.05, 0.15)
+    room = pulse.room(0.05, 0.15, heard=folder / "speaker.raw")
     done = threading.Event()
 
     def hush(on: bool) -> None:
@@ -153,16 +175,13 @@ def interrupt_ms(pulse, folder: Path, runs: int) -> list[float]:
     samples = []
     try:
         time.sleep(3.0)  # the canceller converges on the silence and the first words
-        for i in range(runs):
-            capture = folder / f"reply{i}.wav"
-            rec = pulse.record_speaker(capture)
-            started = time.monotonic() - rec.captured_s()
+        path = [round(_path_s(room, mic, stop_wav, onset) * 1000, 1) for _ in range(3)]
+        for _ in range(runs):
             player.say(reply)
-            time.sleep(2.0)
-            spoken = time.monotonic()
-            pulse.speak_into_mic(stop_wav).wait()
-            rec.stop(tail_s=1.0)
-            samples.append(round((started + _last_sound_s(capture) - (spoken + onset)) * 1000, 1))
+            time.sleep(SAID_AFTER_S)
+            spoken = room.say(stop_wav) + onset
+            after = _heard_from(room.heard, spoken, AFTER_S, Room.RATE)
+            samples.append(round(_last_sound_s(after, Room.RATE) * 1000, 1))
             time.sleep(1.0)
     finally:
         done.set()
@@ -170,7 +189,7 @@ def interrupt_ms(pulse, folder: Path, runs: int) -> list[float]:
         room.stop()
         player.close()
         mic.close()
-    return samples
+    return samples, path
 
 
 def cpu_percent(seconds: float = 60.0) -> float:
@@ -195,7 +214,8 @@ def rooms(folder: Path) -> dict:
     played = _played()
     erle = {f"{round(d * 1000)}ms/{round(t * 1000)}ms": {kind: _room_erle(pulse, audio, d, t, folder)
                                                          for kind, audio in played.items()} for d, t in ROOMS}
-    return {"aec_erle_db": erle, "reply_interrupt_ms": interrupt_ms(pulse, folder, INTERRUPTS)}
+    interrupts, path = interrupt_ms(pulse, folder, INTERRUPTS)
+    return {"aec_erle_db": erle, "reply_interrupt_ms": interrupts, "reply_interrupt_path_ms": path}
 
 
 def measure() -> dict:
@@ -217,6 +237,7 @@ def measure() -> dict:
 
     found = json.loads(done.stdout.strip().splitlines()[-1])
     return {"aec_erle_db": found["aec_erle_db"], "reply_interrupt_ms": stats(found["reply_interrupt_ms"]),
+            "reply_interrupt_path_ms": stats(found["reply_interrupt_path_ms"]),
             "aec_cpu_percent": cpu_percent()}
 
 

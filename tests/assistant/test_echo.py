@@ -205,6 +205,32 @@ def test_ducking_at_once_drops_what_the_output_had_buffered(pulse, tmp_path, at_
         assert late > 0.15 and after == before
 
 
+@pytest.mark.audio
+def test_the_room_says_into_the_microphone_on_the_clock_of_what_it_takes_from_the_speaker(pulse, tmp_path):
+    """Room.say mixes a file into the microphone's feed and tells where it went among the samples the room has
+    taken from the speaker (its `heard` file): the bench's one clock for reply_interrupt_ms."""
+    import time
+
+    from assistant.audio.virtual import Room
+
+    tone = (0.3 * np.sin(2 * np.pi * 440 * np.arange(Room.RATE // 2) / Room.RATE)).astype(np.float32)
+    soundfile.write(str(tmp_path / "tone.wav"), tone, Room.RATE)
+    room = pulse.room(0.05, 0.15, heard=tmp_path / "heard.raw")
+    feed = pulse.record(tmp_path / "feed.wav", "micfeed.monitor")
+    try:
+        time.sleep(0.5)
+        at = room.say(tmp_path / "tone.wav")
+        feed.wait_more(1.0)
+    finally:
+        feed.stop()
+        room.stop()
+    heard_s = (tmp_path / "heard.raw").stat().st_size / 2 / Room.RATE
+    assert 0.4 < at < heard_s - 0.5
+    fed, rate = soundfile.read(str(tmp_path / "feed.wav"), dtype="float32", always_2d=True)
+    levels = np.sqrt(np.mean(fed[:len(fed) // 480 * 480, 0].reshape(-1, 480) ** 2, axis=1))
+    assert 0.15 < levels.max() < 0.25 and (levels > 0.1).sum() * 480 / rate == pytest.approx(0.5, abs=0.05)
+
+
 def in_a_room(pulse, tmp_path, echo_cancel: bool):
     """A `maestro --plain` session with echo_cancel set as asked, and the harness's room feeding the speaker back
     into the microphone (the voice's echo about 6 dB under the user's voice): (the session, the room)."""
