@@ -120,8 +120,10 @@ def _last_sound_s(audio: np.ndarray, rate: int, threshold: float = 0.003) -> flo
 
 def _heard_from(path: Path, from_s: float, seconds: float, rate: int) -> np.ndarray:
     """`seconds` of what the room took from the speaker (Room.heard), from `from_s`, once it has taken them."""
-    want = round((from_s + seconds) * rate) * 2
+    want, deadline = round((from_s + seconds) * rate) * 2, time.monotonic() + seconds + 10
     while not path.exists() or path.stat().st_size < want:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the harness's room stopped taking from the speaker")
         time.sleep(0.05)
     return np.fromfile(path, np.int16)[round(from_s * rate):want // 2].astype(np.float32) / 32768
 
