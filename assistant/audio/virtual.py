@@ -213,15 +213,13 @@ class Room:
                 proc.terminate()
                 proc.wait(timeout=5)
 
-    @classmethod
-    def _requests(cls, requests: queue.Queue) -> None:
-        """Files to say, a path a line on stdin, each read as mono at the room's rate."""
-        import soundfile
-        import soxr
+    @staticmethod
+    def _requests(requests: queue.Queue) -> None:
+        """Files to say, a path a line on stdin, each read as mono at the room's rate (the microphone's)."""
+        from assistant.audio.files import read_speech
 
         for line in sys.stdin:
-            audio, rate = soundfile.read(line.strip(), dtype="float64", always_2d=True)
-            requests.put(soxr.resample(audio.mean(axis=1), rate, cls.RATE) if rate != cls.RATE else audio.mean(axis=1))
+            requests.put(read_speech(Path(line.strip())))
 
     def stop(self) -> None:
         if self._proc is not None:

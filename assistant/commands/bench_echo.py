@@ -144,10 +144,10 @@ def interrupt_ms(pulse, folder: Path, runs: int) -> tuple[list[float], list[floa
     """reply_interrupt_ms for `runs` replies, and the path from the room to the Microphone (_path_s) three times
     before them."""
     import soundfile
-    import soxr
 
     from assistant.audio.constants import MUSIC_RATE, SPEECH_RATE
     from assistant.audio.echo import Reference
+    from assistant.audio.files import resample
     from assistant.audio.mic import Microphone
     from assistant.audio.player import Player
     from assistant.audio.virtual import Room
@@ -156,7 +156,7 @@ def interrupt_ms(pulse, folder: Path, runs: int) -> tuple[list[float], list[floa
     voice = Speaker(MUSIC_RATE)
     reply = voice.synthesize("I make and change music. Try: make a calm lo-fi beat, then make it faster, add drums, "
                              "what key is this in, undo, or save it as sunday.")
-    said = soxr.resample(voice.synthesize("stop")[:, 0], MUSIC_RATE, Room.RATE)
+    said = resample(voice.synthesize("stop")[:, 0], MUSIC_RATE, Room.RATE)
     stop_wav = folder / "stop.wav"
     soundfile.write(str(stop_wav), said, Room.RATE)
     onset = _onset_s(said, Room.RATE)
