@@ -6,10 +6,10 @@ Room), and what it costs.
   level before the canceller (recorded from the microphone's feed) over its level after it (the Microphone's own
   blocks), from the third second on, when AEC3 has converged.
 - reply_interrupt_ms: maestro speaking a long reply through the room, "stop" said over it (in its first phrase,
-  SAID_AFTER_S) into the microphone by the room itself (Room.say), as the live session hears it (mic.utterances'
-  speech start hushes the player, which drops what the output has buffered): from the first sound of "stop" to the
-  last sound of the reply that the room took from the speaker, both on the room's clock. A reply never hushed
-  counts as AFTER_S.
+  SAID_AFTER_S; piper's voice varies, and each run has a "stop" of its own) into the microphone by the room itself
+  (Room.say), as the live session hears it (mic.utterances' speech start hushes the player, which drops what the
+  output has buffered): from the first sound of "stop" to the last sound of the reply that the room took from the
+  speaker, both on the room's clock. A reply never hushed counts as AFTER_S.
 - reply_interrupt_path_ms: of that, the harness's own share: from the room mixing "stop" into the microphone's feed
   (nothing playing) to its first block in the Microphone's hands; its playback into the feed, PulseAudio's
   loop and the input's buffering. A voice in a real room reaches the microphone at once, and its input's buffering
@@ -156,10 +156,11 @@ def interrupt_ms(pulse, folder: Path, runs: int) -> tuple[list[float], list[floa
     voice = Speaker(MUSIC_RATE)
     reply = voice.synthesize("I make and change music. Try: make a calm lo-fi beat, then make it faster, add drums, "
                              "what key is this in, undo, or save it as sunday.")
-    said = resample(voice.synthesize("stop")[:, 0], MUSIC_RATE, Room.RATE)
-    stop_wav = folder / "stop.wav"
-    soundfile.write(str(stop_wav), said, Room.RATE)
-    onset = _onset_s(said, Room.RATE)
+    stops = []  # one "stop" for all runs left the figure to one draw of piper's: 2 of 20 never hushed, then 14
+    for run in range(runs):
+        said = resample(voice.synthesize("stop")[:, 0], MUSIC_RATE, Room.RATE)
+        soundfile.write(str(folder / f"stop{run}.wav"), said, Room.RATE)
+        stops.append((folder / f"stop{run}.wav", _onset_s(said, Room.RATE)))
     reference = Reference(MUSIC_RATE, SPEECH_RATE)
     player, mic = Player(reference=reference).open(), Microphone(reference=reference).open()
     room = pulse.room(0.05, 0.15, heard=folder / "speaker.raw")
@@ -177,8 +178,8 @@ def interrupt_ms(pulse, folder: Path, runs: int) -> tuple[list[float], list[floa
     samples = []
     try:
         time.sleep(3.0)  # the canceller converges on the silence and the first words
-        path = [round(_path_s(room, mic, stop_wav, onset) * 1000, 1) for _ in range(3)]
-        for _ in range(runs):
+        path = [round(_path_s(room, mic, *stops[0]) * 1000, 1) for _ in range(3)]
+        for stop_wav, onset in stops:
             player.say(reply)
             time.sleep(SAID_AFTER_S)
             spoken = room.say(stop_wav) + onset
