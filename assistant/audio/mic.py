@@ -1,16 +1,16 @@
 """Microphone capture: a 16 kHz sounddevice.InputStream into a queue, cut into utterances by Silero VAD run frame by
-frame (assistant.asr.vad.Stream). An utterance starts when a frame is likely speech and keeps 500 ms of pre-roll so
-the first syllable is not lost; a blip under 100 ms of speech is dropped. Its end is found with the recogniser's help
-(end-of-query detection): after 100 ms of quiet the speech so far is offered for an early transcription (pausing);
-when that text is a whole request the utterance ends as soon as it is ready (about 450 ms after the speech), when it
-stops mid-phrase ("make it in") the speaker has 1 s to go on, and without a verdict it ends after 600 ms of quiet;
-always at 15 s. Music and noise rarely start one, and when they do, the recogniser's own VAD and guard stop them;
-none starts while maestro's own voice is in the room (deaf), or, with the echo cancelled, where what is heard is
-maestro's own output that the canceller let through (assistant.audio.doubletalk). With the echo cancelled, the start
-of the user's words that the canceller's suppressor took is given back (assistant.audio.onset), and where the
-microphone does not hear the speaker at all (headphones), the raw microphone is listened to, as without the canceller
-(assistant.audio.coupling). After "listen to this" the next utterance is a tune (expect_tune): it may start on level
-alone (a hum or a whistle is not always speech to the VAD), and ends after 1.5 s of quiet or at 30 s."""
+frame (assistant.asr.vad.Renewed: carried from frame to frame, renewed every 2 s). An utterance starts when a frame is
+likely speech and keeps 500 ms of pre-roll so the first syllable is not lost; a blip under 100 ms of speech is dropped.
+Its end is found with the recogniser's help (end-of-query detection): after 100 ms of quiet the speech so far is offered
+for an early transcription (pausing); when that text is a whole request the utterance ends as soon as it is ready (about
+450 ms after the speech), when it stops mid-phrase ("make it in") the speaker has 1 s to go on, and without a verdict it
+ends after 600 ms of quiet; always at 15 s. Music and noise rarely start one, and when they do, the recogniser's own VAD
+and guard stop them; none starts while maestro's own voice is in the room (deaf), or, with the echo cancelled, where
+what is heard is maestro's own output that the canceller let through (assistant.audio.doubletalk). With the echo
+cancelled, the start of the user's words that the canceller's suppressor took is given back (assistant.audio.onset), and
+where the microphone does not hear the speaker at all (headphones), the raw microphone is listened to, as without the
+canceller (assistant.audio.coupling). After "listen to this" the next utterance is a tune (expect_tune): it may start on
+level alone (a hum or a whistle is not always speech to the VAD), and ends after 1.5 s of quiet or at 30 s."""
 from __future__ import annotations
 
 import collections
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 import numpy as np
 
-from assistant.asr.vad import Stream
+from assistant.asr.vad import Renewed, Stream
 from assistant.audio import devices
 from assistant.audio.constants import MIC_BLOCK, SPEECH_RATE
 from assistant.errors import DeviceError
@@ -259,7 +259,7 @@ class Microphone:
         utterance so far when the speaker has paused for PAUSE_S, pausing(None) if they then go on (for RESUME_S).
         finished(), asked while that guess is out, says whether what was said so far is a whole request: True ends
         the utterance now, False waits UNFINISHED_S, None (not known yet) END_SILENCE_S."""
-        vad, frame_s = Stream(), Stream.FRAME / SPEECH_RATE
+        vad, frame_s = Renewed(), Stream.FRAME / SPEECH_RATE
         pause, resume = round(PAUSE_S / frame_s), round(RESUME_S / frame_s)
         pre: collections.deque[np.ndarray] = collections.deque(maxlen=round(PRE_ROLL_S / frame_s))
         recent: collections.deque[np.ndarray] = collections.deque(maxlen=round(FRESH_S / frame_s))
