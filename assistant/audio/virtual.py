@@ -141,7 +141,16 @@ class Room:
     The room can also say something into the microphone (`say`), on the clock of what it takes from the speaker
     (`heard`): the one clock on which a bench can tell how long after the user's first sound maestro went quiet."""
 
-    RATE, BLOCK = 16000, 480
+    RATE, BLOCK = 16000, 160
+    LATENCY_MS = 40
+    """What the room's capture and playback buffer. At 20 ms, with 30 ms blocks, its playback underran 33 times in
+    30 s (pulse's log): PulseAudio filled each gap with silence, and the echo came later and later, by 11 ms over 30
+    s in steps (the lag from what the room took to what the Microphone got); AEC3 lost tens of dB of ERLE for about
+    a second at each step, and in the 50/150 ms room the same music read 11-57 dB of ERLE from run to run, the same
+    voice 10-68. With 10 ms blocks and 40 ms: 0-1 underruns in 30 s, and the echo held still through 2 runs of 30 s
+    and stepped once (9 ms) in a third. Played noise, 20 s, against a capture of the feed: still from 4 s on in 2 of
+    3 runs, one step of 8 ms in the other (10 ms of capture buffering, or 60 ms of playback: 4 of 6, steps of 3 and
+    7 ms; the old 20 ms and 30 ms blocks: 1 of 3) (session 19)."""
 
     def __init__(self, pulse: Pulse, delay_s: float, decay_s: float, gain: float, heard: Path | None = None):
         self.pulse, self.args = pulse, (delay_s, decay_s, gain)
@@ -174,7 +183,7 @@ class Room:
         from assistant.audio.room import impulse_response
 
         ir = impulse_response(cls.RATE, delay_s, decay_s) * gain
-        raw = ["--format=s16le", f"--rate={cls.RATE}", "--channels=1", "--latency-msec=20"]
+        raw = ["--format=s16le", f"--rate={cls.RATE}", "--channels=1", f"--latency-msec={cls.LATENCY_MS}"]
         capture = subprocess.Popen(["parec", "-d", "speaker.monitor", *raw], stdout=subprocess.PIPE,
                                    stderr=subprocess.DEVNULL)
         playback = subprocess.Popen(["pacat", "--playback", "-d", "micfeed", *raw], stdin=subprocess.PIPE,
