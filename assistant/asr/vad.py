@@ -52,10 +52,10 @@ class Stream:
 RENEW_S = 2.0
 """How often the carried state is renewed (Renewed). Carried on and on, Silero's state drifts: a minute of silence
 on, it rated a spoken "stop" 0.65 (0.94 at once); in the interrupt bench, a minute of replies talked over and hushed
-on, the "stop"s said over them rated 0.00-0.20 where a state 1 s old gave 0.55-0.81, and 14 of 20 were never heard.
-Replayed offline, renewed every 1, 2 and 4 s: 1, 1 and 4 of those 20 missed. Ten minutes of maestro's own output
-(test_echo's) started speech once (a blip, no request) renewed every 1 s; every 2 s, once in two runs; never a
-request (session 19)."""
+on, the "stop"s said over them rated 0.00-0.20 where a state 1 s old gave 0.55-0.81: in two live benches 14 and 15
+of 20 were never heard. The second replayed offline, renewed every 1, 2 and 4 s: 1, 1 and 4 of those 20 missed. Ten
+minutes of maestro's own output (test_echo's) started speech once (a blip, no request) renewed every 1 s; every 2 s,
+once in three runs; never a request (session 19)."""
 
 
 class Renewed:
