@@ -61,7 +61,7 @@ once in three runs; never a request (session 19)."""
 class Renewed:
     """Stream with a memory of RENEW_S to twice that: two streams fed alike, the older read, and every RENEW_S the
     older dropped for a new one (the other, RENEW_S old, read from then on). The same for each frame as a carried
-    Stream in the first RENEW_S; an onset always has at least RENEW_S of what came before it."""
+    Stream in the first RENEW_S; from then on, an onset always has at least RENEW_S of what came before it."""
 
     FRAME = Stream.FRAME
 

@@ -156,7 +156,7 @@ def interrupt_ms(pulse, folder: Path, runs: int) -> tuple[list[float], list[floa
     voice = Speaker(MUSIC_RATE)
     reply = voice.synthesize("I make and change music. Try: make a calm lo-fi beat, then make it faster, add drums, "
                              "what key is this in, undo, or save it as sunday.")
-    stops = []  # one "stop" for all runs left the figure to one draw of piper's: 2 of 20 never hushed, then 14
+    stops = []  # with one "stop" for all runs, the figure rested on a single rendering of the word
     for run in range(runs):
         said = resample(voice.synthesize("stop")[:, 0], MUSIC_RATE, Room.RATE)
         soundfile.write(str(folder / f"stop{run}.wav"), said, Room.RATE)
