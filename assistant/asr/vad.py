@@ -63,8 +63,6 @@ class Renewed:
     older dropped for a new one (the other, RENEW_S old, read from then on). The same for each frame as a carried
     Stream in the first RENEW_S; from then on, an onset always has at least RENEW_S of what came before it."""
 
-    FRAME = Stream.FRAME
-
     def __init__(self, renew_s: float = RENEW_S):
         self._every = max(1, round(renew_s * SPEECH_RATE / Stream.FRAME))
         self._streams = (Stream(), Stream())

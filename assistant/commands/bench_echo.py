@@ -158,9 +158,9 @@ def interrupt_ms(pulse, folder: Path, runs: int) -> tuple[list[float], list[floa
                              "what key is this in, undo, or save it as sunday.")
     stops = []  # with one "stop" for all runs, the figure rested on a single rendering of the word
     for run in range(runs):
-        said = resample(voice.synthesize("stop")[:, 0], MUSIC_RATE, Room.RATE)
-        soundfile.write(str(folder / f"stop{run}.wav"), said, Room.RATE)
-        stops.append((folder / f"stop{run}.wav", _onset_s(said, Room.RATE)))
+        said, wav = resample(voice.synthesize("stop")[:, 0], MUSIC_RATE, Room.RATE), folder / f"stop{run}.wav"
+        soundfile.write(str(wav), said, Room.RATE)
+        stops.append((wav, _onset_s(said, Room.RATE)))
     reference = Reference(MUSIC_RATE, SPEECH_RATE)
     player, mic = Player(reference=reference).open(), Microphone(reference=reference).open()
     room = pulse.room(0.05, 0.15, heard=folder / "speaker.raw")

@@ -100,9 +100,9 @@ def test_music_and_voice_are_cancelled_in_a_room(played, delay_s, decay_s):
 
 def speech_probabilities(audio: np.ndarray) -> np.ndarray:
     from assistant.asr.vad import Stream
+    from tests.assistant.test_vad import probabilities
 
-    vad = Stream()
-    return np.array([vad(audio[i:i + Stream.FRAME]) for i in range(0, len(audio) - Stream.FRAME, Stream.FRAME)])
+    return probabilities(Stream(), audio)
 
 
 def test_the_voice_is_heard_and_the_music_is_not(played):

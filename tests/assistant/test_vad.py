@@ -11,6 +11,7 @@ pytestmark = pytest.mark.slow
 
 
 def probabilities(vad, audio: np.ndarray) -> np.ndarray:
+    """The speech probability of each whole frame of `audio`, from `vad` (a Stream or a Renewed)."""
     return np.array([vad(audio[i:i + Stream.FRAME]) for i in range(0, len(audio) - Stream.FRAME + 1, Stream.FRAME)])
 
 
