@@ -33,6 +33,8 @@ MAX_LAG_S = 0.3
 PERCENTILE = 90
 MARGIN_DB = 6.0
 """A bin is the user's where the raw microphone is this much over the loudest echo it could hold."""
+MIN_PLAYED_S = 0.25
+"""RoomGain learns a bin's gain from a span only where something was played in it for this long."""
 WINDOW, HOP = 512, 160
 NOTHING_PLAYED = 1e-10
 """A bin's echo bound under this (about -100 dB) holds nothing of what was played: the room's gain is not learnt
@@ -67,20 +69,49 @@ def _loudest_before(power: np.ndarray, frames: int) -> np.ndarray:
 
 
 def _room_gain(p_raw: np.ndarray, echo: np.ndarray) -> np.ndarray:
-    """Each bin's PERCENTILE-th of raw ÷ echo bound over the frames where something was played in it; 0 where
-    nothing was."""
+    """Each bin's PERCENTILE-th of raw ÷ echo bound over the frames where something was played in it (linear
+    between the two nearest, as np.percentile); 0 where nothing was. Sorted once for all bins: np.nanpercentile
+    took 7 ms here for LEARN_S, this 0.4 ms, and the session asks for it every VAD frame while it plays."""
     played = echo >= NOTHING_PLAYED
-    some = played.any(axis=0)
-    gain = np.zeros(p_raw.shape[1])
-    ratio = np.where(played, p_raw / echo, np.nan)[:, some]
-    gain[some] = np.nanpercentile(ratio, PERCENTILE, axis=0)
-    return gain
+    ratio = np.sort(np.where(played, p_raw / np.where(played, echo, 1.0), np.inf), axis=0)
+    n = played.sum(axis=0)
+    at = (np.maximum(n, 1) - 1) * PERCENTILE / 100
+    low = np.floor(at).astype(int)
+    high = np.minimum(low + 1, np.maximum(n - 1, 0))
+    bins = np.arange(ratio.shape[1])
+    below, above = ratio[low, bins], ratio[high, bins]
+    with np.errstate(invalid="ignore"):  # inf - inf in bins where nothing was played
+        gain = np.where(high > low, below + (above - below) * (at - low), below)
+    return np.where(n > 0, gain, 0.0)
 
 
-def restored(out: np.ndarray, raw: np.ndarray, far: np.ndarray, before: int, rate: int) -> np.ndarray:
+class RoomGain:
+    """The room's gain in each bin, remembered: learnt (_room_gain) from each span in the bins where something was
+    played for at least MIN_PLAYED_S of it, and kept in the others (the room does not change when maestro falls
+    silent). Without it, a reply that starts after a silence finds nothing to learn from, each bin's gain comes out
+    0, and the whole of the echo is given back as the user's."""
+
+    def __init__(self, rate: int) -> None:
+        self.gain: np.ndarray | None = None
+        self._enough = round(MIN_PLAYED_S * rate / HOP)
+        """Frames a bin must have been played in to be learnt from a span."""
+
+    def learn(self, p_raw: np.ndarray, echo: np.ndarray) -> np.ndarray:
+        """The gain after learning from a span's frames × bins: the raw microphone's power, and the echo bound."""
+        if self.gain is None or len(self.gain) != p_raw.shape[1]:
+            self.gain = np.zeros(p_raw.shape[1])
+        enough = (echo >= NOTHING_PLAYED).sum(axis=0) >= self._enough
+        if enough.any():
+            self.gain[enough] = _room_gain(p_raw[:, enough], echo[:, enough])
+        return self.gain
+
+
+def restored(out: np.ndarray, raw: np.ndarray, far: np.ndarray, before: int, rate: int,
+             room: RoomGain | None = None, margin_db: float = MARGIN_DB) -> np.ndarray:
     """The utterance, out[before:], with bins that are the user's taken back from the raw microphone. `out`,
     `raw` and `far` (the canceller's output, the microphone, and what was played) cover the same span, whose first
-    `before` samples precede the utterance (the room's gain is learnt there)."""
+    `before` samples precede the utterance (the room's gain is learnt there, into `room` when one is given).
+    `margin_db`: how far over the loudest echo a bin must be to be the user's."""
     if before < WINDOW or len(out) < before + WINDOW or not far.any():
         return out[before:]
     window = np.sqrt(np.hanning(WINDOW + 1)[:-1])  # periodic; squared, its overlaps add up to a constant
@@ -88,8 +119,8 @@ def restored(out: np.ndarray, raw: np.ndarray, far: np.ndarray, before: int, rat
     p_out, p_raw, p_far = (np.abs(s) ** 2 + 1e-14 for s in spectra)
     echo = _loudest_before(p_far, round(MAX_LAG_S * rate / HOP))
     learnt = (before - WINDOW) // HOP + 1  # frames wholly before the utterance
-    gain = _room_gain(p_raw[:learnt], echo[:learnt])
-    keep = np.sqrt(np.clip(1 - gain * echo * 10 ** (MARGIN_DB / 10) / p_raw, 0, 1))
+    gain = _room_gain(p_raw[:learnt], echo[:learnt]) if room is None else room.learn(p_raw[:learnt], echo[:learnt])
+    keep = np.sqrt(np.clip(1 - gain * echo * 10 ** (margin_db / 10) / p_raw, 0, 1))
     taken = keep ** 2 * p_raw > p_out
     taken[:learnt] = False
     if not taken.any():

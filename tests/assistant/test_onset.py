@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from assistant.audio.constants import MIC_BLOCK, SPEECH_RATE
-from assistant.audio.onset import History, restored
+from assistant.audio.onset import HOP, MIN_PLAYED_S, NOTHING_PLAYED, History, RoomGain, _room_gain, restored
 
 RATE = SPEECH_RATE
 REPLY = ("Here is an energetic rock song in E minor at a hundred and twenty eight BPM.",
@@ -119,7 +119,7 @@ def test_the_microphone_gives_back_the_span_of_the_utterance(monkeypatch):
     said = read_speech(synthesize("make it a jazz tune"))
     near = np.concatenate([np.zeros(2 * RATE), said, np.zeros(RATE)]).astype(np.float32)
     far = np.full_like(near, 1e-3)  # something played, so the span is taken from the history
-    monkeypatch.setattr(onset, "restored", lambda out, raw, far, before, rate: out[before:])
+    monkeypatch.setattr(onset, "restored", lambda out, raw, far, before, rate, *given: out[before:])
     from_history = cut(near, far)[1]
     monkeypatch.setattr(Microphone, "_heard", lambda self, speech, tune: np.concatenate(speech))
     from_frames = cut(near, far)[1]
@@ -139,3 +139,37 @@ def test_where_the_microphone_hears_no_echo_the_voice_is_the_raw_microphones():
     out = (raw * 0.3).astype(np.float32)
     back = restored(out, raw, far, RATE, RATE)
     assert _db(back[RATE // 10:] - raw[RATE + RATE // 10:]) - _db(raw[RATE:]) <= -20
+
+
+def test_the_rooms_gain_is_each_bins_percentile_where_something_was_played():
+    """As np.nanpercentile over the played frames of each bin (what it was before it was sorted once for all)."""
+    import warnings
+
+    from assistant.audio.onset import PERCENTILE
+
+    rng = np.random.default_rng(0)
+    for frames in (1, 2, 27, 125):
+        p_raw = rng.random((frames, 257)) ** 3
+        echo = rng.random((frames, 257)) ** 4 * 1e-6
+        echo[rng.random(echo.shape) < 0.4] = 0.0
+        echo[:, :5] = 0.0  # nothing played in these bins
+        played = echo >= NOTHING_PLAYED
+        with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # the all-NaN bins, where nothing was played
+            expected = np.nan_to_num(np.nanpercentile(np.where(played, p_raw / echo, np.nan), PERCENTILE, axis=0))
+        assert np.allclose(_room_gain(p_raw, echo), expected, rtol=1e-9, atol=0)
+
+
+def test_a_bin_keeps_its_gain_while_nothing_is_played_in_it():
+    """RoomGain: a span that plays in a bin for MIN_PLAYED_S teaches it; one that plays nothing there, or too
+    briefly, leaves it as it was (a reply after a silence is not all given back as the user's)."""
+    frames = round(MIN_PLAYED_S * RATE / HOP)
+    room = RoomGain(RATE)
+    echo = np.full((frames, 4), 1e-6)
+    room.learn(np.full((frames, 4), 4e-6), echo)
+    assert np.allclose(room.gain, 4.0)
+    brief = echo.copy()
+    brief[1:, 1] = 0.0  # played in one frame only
+    brief[:, 2] = 0.0  # nothing played
+    gain = room.learn(np.full((frames, 4), 9e-6), brief)
+    assert np.allclose(gain, [9.0, 4.0, 4.0, 9.0])
