@@ -7,7 +7,8 @@ for an early transcription (pausing); when that text is a whole request the utte
 ends after 600 ms of quiet; always at 15 s. Music and noise rarely start one, and when they do, the recogniser's own VAD
 and guard stop them; none starts while maestro's own voice is in the room (deaf), or, with the echo cancelled, where
 what is heard is maestro's own output that the canceller let through (assistant.audio.doubletalk). With the echo
-cancelled, the start of the user's words that the canceller's suppressor took is given back (assistant.audio.onset), and
+cancelled, the start of the user's words that the canceller's suppressor took is given back (assistant.audio.onset),
+and while maestro's output sounds speech may also start on the microphone so given back (TALKED_OVER_START), and
 where the microphone does not hear the speaker at all (headphones), the raw microphone is listened to, as without the
 canceller (assistant.audio.coupling). After "listen to this" the next utterance is a tune (expect_tune): it may start on
 level alone (a hum or a whistle is not always speech to the VAD), and ends after 1.5 s of quiet or at 30 s."""
