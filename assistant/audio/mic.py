@@ -58,9 +58,11 @@ in ms, without this -> with it:
 - "wait": 1, 250, 253 -> 0, 250, 252; 0, 160, 220 -> 0, 160, 280; 0, 160, 190 -> 1, 130, 163.
 maestro's reply alone (20 in each room, at gain 0.5 and 2) started speech twice (80/300 ms room), as often as
 without; ten minutes of its music and voice (session 19's recording of test_echo's, replayed) never. Each frame
-costs 1.6 ms while it applies (5% of a core while maestro's output sounds): three short spectra and Silero over 10
-frames. Live (the interrupt bench alone, 20 replies, four runs): from "stop" reaching the microphone to speech start,
-a median 111-156 ms; 176-216 without it (two runs; 229 in session 19)."""
+costs 0.73 ms while it applies (ten minutes of music and voice: 2.3% of a core while maestro's output sounds):
+three short spectra, and Silero over 10 frames where something was given back in the last two (run on every
+frame: 1.6 ms, and the same starts in the figures above). Live (the interrupt bench alone, 20 replies, four runs):
+from "stop" reaching the microphone to speech start, a median 111-156 ms; 176-216 without it (two runs; 229 in
+session 19)."""
 TALKED_OVER_S = 0.3
 """The span Silero hears from a fresh state; 0.2 s was slower to rise (median 190-220 ms for "stop")."""
 TALKED_OVER_MARGIN_DB = 8.0
@@ -276,6 +278,8 @@ class Microphone:
         if len(out) < span + Stream.FRAME:
             return False
         given_back = restored(out, raw, far, len(out) - span, SPEECH_RATE, self._room, TALKED_OVER_MARGIN_DB)
+        if np.array_equal(given_back[-2 * Stream.FRAME:], out[-2 * Stream.FRAME:]):
+            return False  # nothing of the user's in the last two frames: Silero would hear what the VAD just heard
         vad, p = Stream(), 0.0
         for i in range(len(given_back) % Stream.FRAME, len(given_back), Stream.FRAME):
             p = vad(given_back[i:i + Stream.FRAME])
