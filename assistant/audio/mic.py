@@ -18,7 +18,7 @@ import collections
 import queue
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -115,8 +115,9 @@ def _level(frame: np.ndarray) -> float:
     return float(np.sqrt(np.mean(frame ** 2)))
 
 
-def _fresh(frames: collections.deque[np.ndarray]) -> float:
-    """Silero's speech probability for the last of `frames`, from a fresh state run over them all (FRESH_S)."""
+def _fresh(frames: Iterable[np.ndarray]) -> float:
+    """Silero's speech probability for the last of `frames`, from a fresh state run over them all (the last FRESH_S
+    within an utterance; the given-back TALKED_OVER_S in _talked_over)."""
     vad, p = Stream(), 0.0
     for frame in frames:
         p = vad(frame)
@@ -280,10 +281,8 @@ class Microphone:
         given_back = restored(out, raw, far, len(out) - span, SPEECH_RATE, self._room, TALKED_OVER_MARGIN_DB)
         if np.array_equal(given_back[-2 * Stream.FRAME:], out[-2 * Stream.FRAME:]):
             return False  # nothing of the user's in the last two frames: Silero would hear what the VAD just heard
-        vad, p = Stream(), 0.0
-        for i in range(len(given_back) % Stream.FRAME, len(given_back), Stream.FRAME):
-            p = vad(given_back[i:i + Stream.FRAME])
-        return p >= TALKED_OVER_START
+        frames = range(len(given_back) % Stream.FRAME, len(given_back), Stream.FRAME)
+        return _fresh(given_back[i:i + Stream.FRAME] for i in frames) >= TALKED_OVER_START
 
     def _heard(self, speech: list[np.ndarray], tune: bool) -> np.ndarray:
         """The utterance's audio; with the canceller, with the start of the user's words that its suppressor took
