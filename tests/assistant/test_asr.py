@@ -22,6 +22,28 @@ def test_guard_keeps_commands_and_rejects_unsure_output():
     assert reject_reason(Decoded("la la la la la la la la", 0.1, -0.3, 3.0)) is not None
 
 
+def test_a_sure_bye_is_a_request_an_unsure_one_a_hallucination():
+    assert reject_reason(Decoded("Bye.", 0.01, -0.2, 0.3)) is None
+    assert reject_reason(Decoded("Bye.", 0.8, -0.2, 0.3)) is not None  # Whisper thought it no speech
+    assert reject_reason(Decoded("Bye.", 0.01, -0.9, 0.3)) is not None  # nor sure of the words
+    assert reject_reason(Decoded("Thank you.", 0.01, -0.2, 0.3)) is not None  # no request: thrown away as before
+
+
+@pytest.mark.slow
+def test_bye_alone_is_heard_in_a_quiet_room_and_into_noise(speech):
+    """Before session 21 the guard threw "Bye." away however it was said, and saying "bye" did nothing."""
+    from assistant.asr import Recognizer, load_backend
+    from assistant.audio.files import read_speech
+    from assistant.audio.room import mixed
+    from generators.hum.humset import pink
+
+    said = read_speech(speech("bye"))
+    quiet = np.concatenate([np.zeros(8000, np.float32), said, np.zeros(8000, np.float32)])
+    noisy = mixed(said, pink(np.random.default_rng(0), len(said) + 16000).astype(np.float32), 8000, 10)
+    recognizer = Recognizer(load_backend("openai-whisper", "tiny.en", "short"))
+    assert [recognizer.transcribe(audio).text for audio in (quiet, noisy)] == ["Bye.", "Bye."]
+
+
 def test_cut_repeats():
     assert cut_repeats("Make it faster. Make it faster. Make it") == "Make it faster."
     assert cut_repeats("add drums add drums add drums") == "add drums"
