@@ -40,6 +40,11 @@ class Listener:
         command = self.command(text)
         return command is None or (bool(command) and self.understand(command).name != "unknown")
 
+    def sure(self, text: str) -> float:
+        """How sure the intent classifier is of the request in what was heard (0 without the wake phrase)."""
+        command = self.command(text)
+        return self.understand(command).confidence if command else 0.0
+
     def expect_tune(self, request: Intent) -> None:
         """The next utterance is a tune (the session's listen_for_tune, called by the hum skill)."""
         if self.mic is not None:
@@ -60,7 +65,7 @@ class Listener:
 
         self.ui.busy("loading speech recognition")
         try:
-            recognizer = EarlyTranscriber(load_recognizer(self.config, self.ui.warn, self.live.sounding),
+            recognizer = EarlyTranscriber(load_recognizer(self.config, self.ui.warn, self.live.sounding, self.sure),
                                           understood=self.whole_request,
                                           guessed=self.ui.partial)
         finally:

@@ -82,11 +82,13 @@ class OpenAIWhisper:
         sot = whisper.tokenizer.get_tokenizer(self.model.is_multilingual, num_languages=self.model.num_languages).sot
         decoder.forward = lambda x, xa, kv_cache=None: _decode_read_rows(decoder, sot, x, xa, kv_cache)
 
-    def decode(self, audio: np.ndarray, prompt: str | None) -> Decoded:
-        """The short window first when configured; when it is unsure, the full window decides."""
+    def decode(self, audio: np.ndarray, prompt: str | None, beam_size: int = 1) -> Decoded:
+        """The short window first when configured; when it is unsure, the full window decides. Greedy, or a beam
+        search of `beam_size`."""
         import torch
 
-        options = dict(language="en", without_timestamps=True, fp16=False, temperature=0.0, prompt=prompt)
+        options = dict(language="en", without_timestamps=True, fp16=False, temperature=0.0, prompt=prompt,
+                       beam_size=beam_size if beam_size > 1 else None)
         with torch.inference_mode():
             if self.window == "short":
                 short = self._short(audio, options)
@@ -118,8 +120,8 @@ class FasterWhisper:
 
         self.model = WhisperModel(folder, device="cpu", compute_type="float32", cpu_threads=1)
 
-    def decode(self, audio: np.ndarray, prompt: str | None) -> Decoded:
-        segments, _ = self.model.transcribe(audio, language="en", beam_size=1, temperature=0.0,
+    def decode(self, audio: np.ndarray, prompt: str | None, beam_size: int = 1) -> Decoded:
+        segments, _ = self.model.transcribe(audio, language="en", beam_size=beam_size, temperature=0.0,
                                             initial_prompt=prompt, without_timestamps=True,
                                             condition_on_previous_text=False, vad_filter=False)
         segs = list(segments)

@@ -29,8 +29,9 @@ TERMS = ("maestro", "lo-fi", "BPM", "semitones", "sharp", "flat", "major", "mino
 
 
 class Backend(Protocol):
-    def decode(self, audio: np.ndarray, prompt: str | None) -> Decoded:
-        """16 kHz float speech → text, with the decoder's confidence where it has one."""
+    def decode(self, audio: np.ndarray, prompt: str | None, beam_size: int = 1) -> Decoded:
+        """16 kHz float speech → text, with the decoder's confidence where it has one; greedy, or a beam search
+        of `beam_size` where the backend chooses (a Wyoming server decodes as it is set up to)."""
 
 
 class Unavailable(Exception):
@@ -68,7 +69,7 @@ class Wyoming:
         self.server = server
         self.rate = rate
 
-    def decode(self, audio: np.ndarray, prompt: str | None) -> Decoded:
+    def decode(self, audio: np.ndarray, prompt: str | None, beam_size: int = 1) -> Decoded:
         text: str = _ask(self.server, _transcript(self.server.uri, pcm16(audio), self.rate), "a transcript")
         return Decoded(text.strip())
 
@@ -135,7 +136,7 @@ class WithFallback:
         self.down_since: float | None = None
         """When the server last failed, while it is taken for down; None while it answers."""
 
-    def decode(self, audio: np.ndarray, prompt: str | None) -> Decoded:
+    def decode(self, audio: np.ndarray, prompt: str | None, beam_size: int = 1) -> Decoded:
         if self.down_since is None or self.clock() - self.down_since >= self.retry_s:
             try:
                 decoded = self.remote.decode(audio, prompt)
@@ -148,7 +149,7 @@ class WithFallback:
                     self.warn(f"the speech server at {self.remote.server.uri} answers again")
                     self.down_since = None
                 return decoded
-        return self.local().decode(audio, prompt)
+        return self.local().decode(audio, prompt, beam_size)
 
     def local(self) -> Backend:
         if self._local is None:

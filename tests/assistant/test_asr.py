@@ -182,6 +182,51 @@ def test_what_is_said_while_maestro_plays_or_in_a_noisy_room_is_heard_by_the_lar
                       Recognizer)
 
 
+class Decodes:
+    """A backend that keeps the beam size of each decode it passes on (a record, not a stand-in)."""
+
+    def __init__(self, backend):
+        self.backend, self.beams = backend, []
+
+    def decode(self, audio, prompt, beam_size=1):
+        self.beams.append(beam_size)
+        return self.backend.decode(audio, prompt, beam_size)
+
+
+@pytest.mark.slow
+def test_an_unsure_hearing_over_sound_is_heard_again_by_beam_search(speech):
+    """What the larger model hears over sound and the intent classifier is unsure of (under SURE_INTENT) is decoded
+    again by beam search, and the surer of the two transcripts is kept; a sure one, or one said in a quiet room
+    (the usual model), is decoded once. "throw a clarinet on top" in pink noise 2 dB under it: greedy decoding
+    hears "Roll with fire and then on top." (play, 0.58), the beam search "Roll with clarinet on top." (0.93)."""
+    from assistant.asr import BEAM, OverSound, Recognizer, load_backend
+    from assistant.audio.files import read_speech
+    from assistant.audio.room import mixed
+    from generators.hum.humset import pink
+    from intents.understand import Understander
+
+    said = read_speech(speech("throw a clarinet on top"))
+    clean = np.concatenate([np.zeros(8000, np.float32), said, np.zeros(8000, np.float32)])
+    noisy = mixed(said, pink(np.random.default_rng(1), len(said) + 16000).astype(np.float32), 8000, 2)
+    small, large = Decodes(load_backend("openai-whisper", "tiny.en", "short")), \
+        Decodes(load_backend("openai-whisper", "base", "short"))
+    greedy = Recognizer(large.backend).transcribe(noisy).text
+    searched = Recognizer(large.backend).transcribe(noisy, BEAM).text
+    assert "clarinet" in searched.lower() and "clarinet" not in greedy.lower(), (greedy, searched)
+    understand = Understander()
+
+    def hear(audio, sure):
+        small.beams.clear()
+        large.beams.clear()
+        text = OverSound(Recognizer(small), lambda: Recognizer(large), lambda: False, print, sure).transcribe(audio)
+        return text.text, small.beams + large.beams
+
+    assert hear(noisy, lambda text: understand(text).confidence) == (searched, [1, BEAM])
+    assert hear(noisy, lambda text: 0.95) == (greedy, [1])
+    assert hear(noisy, lambda text: 0.5) == (greedy, [1, BEAM])  # the second hearing no surer: the first kept
+    assert hear(clean, lambda text: 0.0)[1] == [1]
+
+
 def test_a_larger_model_that_does_not_load_leaves_the_usual_one(speech):
     """Missing weights for asr_model_over_sound (the fault injected: a loader that raises) are said once, and the
     usual model hears what is said over music too."""

@@ -168,3 +168,18 @@ def test_a_name_alone_is_not_a_whole_request(wake):
     assert listener.command("Maestro, make it faster.") == ("make it faster." if wake else "Maestro, make it faster.")
     assert listener.command("make it faster") == (None if wake else "make it faster")
     assert listener.whole_request("make it faster")  # acted on, or ignored without the wake phrase: no wait
+
+
+@pytest.mark.parametrize("wake", [None, "maestro"])
+def test_how_sure_the_listener_is_of_a_request_it_heard(wake):
+    """The `sure` the live session gives the recognizer (an unsure hearing over sound is heard again): the intent
+    classifier's confidence in the request after the wake phrase, and none where the wake phrase is missing."""
+    from assistant.commands.common import understander
+    from assistant.config import Config
+    from assistant.listener import Listener
+    from assistant.ui.plain import PlainUI
+
+    listener = Listener(Config(wake_phrase=wake), lambda text: None, understander(), live=None, ui=PlainUI())
+    assert listener.sure("Maestro, make it faster.") > 0.9
+    assert listener.sure("Maestro, not so said, please.") < 0.9  # Whisper's "said" for "sad", in noise
+    assert (listener.sure("make it faster") == 0.0) is bool(wake)
