@@ -57,7 +57,7 @@ class Recognizer:
 SURE_INTENT = 0.9
 """What is heard over sound and understood with less confidence than this (the caller's `sure`) is decoded again by
 beam search, and the transcript understood more surely is kept. Chosen on the captures below, so a measure of them
-flatters it: from 0.7 to 1 (every utterance over sound heard twice) it gained 7-9 requests of 800, at 0.5 3."""
+flatters it: from 0.7 to 1 (every utterance over sound heard twice) it gained 5-9 requests of 800, at 0.5 3."""
 BEAM = 5
 """On bench_noise's captures (200 held-out requests each in pink noise and in other music, 10 and 5 dB under the
 voice, cut once and heard by each variant; session 21): greedy decoding alone understood 0.955, 0.905, 0.955 and
