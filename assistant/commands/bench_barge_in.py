@@ -5,7 +5,8 @@ played through a room (bench_echo.ROOMS in turn, one canceller a room kept from 
 lives as long as the session), its active speech as loud as the music's echo over the same span
 (0 dB) and 6 dB louder. The capture goes through the live path but PortAudio: the microphone's canceller (AEC3),
 its utterance cutter with the session's end-of-query detection (bench_capture), then Whisper (the model for what
-is said while maestro plays, asr_model_over_sound) and the intent model. The music ducks as the session ducks it:
+is said while maestro plays, asr_model_over_sound, heard again by beam search where the intent model is unsure of
+it) and the intent model. The music ducks as the session ducks it:
 from the cutter's speech start, at once (a first pass finds that start, a second hears the ducked capture). As in
 the session, utterances whose transcript is rejected are dropped and the first one left that overlaps the request
 is acted on. Understood: the intent right (`barge_in_accuracy`), and its slots too

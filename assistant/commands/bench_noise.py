@@ -6,7 +6,8 @@ it. The speech's active level is set the given number of dB over the noise's lev
 render of one of six genres in turn, heard through one of bench_echo's rooms in turn, starting at a different
 place each time. The capture goes through the live path but PortAudio: the microphone's utterance cutter (no
 canceller) with the session's end-of-query detection (bench_capture), then Whisper (as the session chooses it with
-nothing played: asr_model_over_sound for a noisy utterance, assistant.asr.noisy) and the intent model.
+nothing played: asr_model_over_sound for a noisy utterance, assistant.asr.noisy, heard again by beam search where
+the intent model is unsure of it) and the intent model.
 
 Understood: the intent right (`noisy_accuracy`), and its slots too (`noisy_slot_accuracy`), per noise and level.
 As in the session, an utterance whose transcript is rejected (no speech, a hallucination) is dropped, and the
