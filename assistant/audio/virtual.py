@@ -152,6 +152,13 @@ class Room:
     3 runs, one step of 8 ms in the other (10 ms of capture buffering, or 60 ms of playback: 4 of 6, steps of 3 and
     7 ms; the old 20 ms and 30 ms blocks: 1 of 3) (session 19)."""
 
+    SETTLE_S = 0.6
+    """How long the room runs before it is ready, writing to its playback only what the playback has taken: as
+    the two start, the capture delivers before the playback takes, and what piled up in the pipe between them
+    stayed there. That backlog, 60-90 ms here (session 22: the pipe's unread bytes, steady after the first 0.5 s),
+    came on top of the echo's delay and of the path from what the room says to the microphone; bench_echo's
+    reply_interrupt_path_ms was 126-195 ms with it and 42-122 without (eight runs)."""
+
     def __init__(self, pulse: Pulse, delay_s: float, decay_s: float, gain: float, heard: Path | None = None):
         self.pulse, self.args = pulse, (delay_s, decay_s, gain)
         self.heard = heard
@@ -193,7 +200,7 @@ class Room:
         requests: queue.Queue = queue.Queue()
         threading.Thread(target=cls._requests, args=(requests,), daemon=True).start()
         record = open(heard, "wb") if heard else None
-        print("ready", flush=True)
+        ready = False
         size = 1 << int(np.ceil(np.log2(len(ir) + cls.BLOCK)))
         spectrum, tail = np.fft.rfft(ir, size), np.zeros(size)
         voice, taken = np.zeros(0), 0
@@ -207,8 +214,12 @@ class Room:
                     print(f"at {taken}", flush=True)
                 said, voice = voice[:cls.BLOCK], voice[cls.BLOCK:]
                 out[:len(said)] += said
-                sink.write((np.clip(out, -1, 1) * 32767).astype(np.int16).tobytes())
-                sink.flush()
+                if ready or _queued(sink) < cls.BLOCK * 2:  # before it is ready, the room keeps no backlog
+                    sink.write((np.clip(out, -1, 1) * 32767).astype(np.int16).tobytes())
+                    sink.flush()
+                if not ready and taken >= cls.SETTLE_S * cls.RATE:
+                    ready = True
+                    print("ready", flush=True)
                 if record:
                     record.write(data)
                     record.flush()
@@ -235,6 +246,17 @@ class Room:
             self._proc.terminate()
             self._proc.wait(timeout=5)
             self._proc = None
+
+
+def _queued(pipe) -> int:
+    """Bytes written into `pipe` that its reader has not taken yet."""
+    import array
+    import fcntl
+    import termios
+
+    count = array.array("i", [0])
+    fcntl.ioctl(pipe.fileno(), termios.FIONREAD, count)
+    return count[0]
 
 
 class Running:
