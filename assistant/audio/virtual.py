@@ -157,7 +157,7 @@ class Room:
     the two start, the capture delivers before the playback takes, and what piled up in the pipe between them
     stayed there. That backlog, 60-90 ms here (session 22: the pipe's unread bytes, steady after the first 0.5 s),
     came on top of the echo's delay and of the path from what the room says to the microphone; bench_echo's
-    reply_interrupt_path_ms was 126-195 ms with it and 42-122 without (eight runs)."""
+    reply_interrupt_path_ms was 126-195 ms with it and 42-128 without (nine runs)."""
 
     def __init__(self, pulse: Pulse, delay_s: float, decay_s: float, gain: float, heard: Path | None = None):
         self.pulse, self.args = pulse, (delay_s, decay_s, gain)
