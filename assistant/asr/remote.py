@@ -139,7 +139,7 @@ class WithFallback:
     def decode(self, audio: np.ndarray, prompt: str | None, beam_size: int = 1) -> Decoded:
         if self.down_since is None or self.clock() - self.down_since >= self.retry_s:
             try:
-                decoded = self.remote.decode(audio, prompt)
+                decoded = self.remote.decode(audio, prompt, beam_size)
             except Unavailable as exc:
                 if self.down_since is None:
                     self.warn(f"the speech server at {self.remote.server.uri} {exc}; using local Whisper")
