@@ -106,6 +106,20 @@ class RoomGain:
         return self.gain
 
 
+def _window() -> np.ndarray:
+    return np.sqrt(np.hanning(WINDOW + 1)[:-1])  # periodic; squared, its overlaps add up to a constant
+
+
+def _ceiling(p_raw: np.ndarray, p_far: np.ndarray, learnt: int, rate: int, room: RoomGain | None,
+             margin_db: float) -> np.ndarray:
+    """Frames × bins: `margin_db` over the loudest echo each bin could hold, the room's gain learnt from the first
+    `learnt` frames (into `room` when one is given). Over it, a bin is the user's."""
+    echo = _loudest_before(p_far, round(MAX_LAG_S * rate / HOP))
+    gain = _room_gain(p_raw[:learnt], echo[:learnt]) if room is None else room.learn(p_raw[:learnt], echo[:learnt])
+    ceiling: np.ndarray = gain * echo * 10 ** (margin_db / 10)
+    return ceiling
+
+
 def restored(out: np.ndarray, raw: np.ndarray, far: np.ndarray, before: int, rate: int,
              room: RoomGain | None = None, margin_db: float = MARGIN_DB) -> np.ndarray:
     """The utterance, out[before:], with bins that are the user's taken back from the raw microphone. `out`,
@@ -114,19 +128,32 @@ def restored(out: np.ndarray, raw: np.ndarray, far: np.ndarray, before: int, rat
     `margin_db`: how far over the loudest echo a bin must be to be the user's."""
     if before < WINDOW or len(out) < before + WINDOW or not far.any():
         return out[before:]
-    window = np.sqrt(np.hanning(WINDOW + 1)[:-1])  # periodic; squared, its overlaps add up to a constant
+    window = _window()
     spectra = [_spectrum(x.astype(np.float64), window) for x in (out, raw, far)]
     p_out, p_raw, p_far = (np.abs(s) ** 2 + 1e-14 for s in spectra)
-    echo = _loudest_before(p_far, round(MAX_LAG_S * rate / HOP))
     learnt = (before - WINDOW) // HOP + 1  # frames wholly before the utterance
-    gain = _room_gain(p_raw[:learnt], echo[:learnt]) if room is None else room.learn(p_raw[:learnt], echo[:learnt])
-    keep = np.sqrt(np.clip(1 - gain * echo * 10 ** (margin_db / 10) / p_raw, 0, 1))
+    keep = np.sqrt(np.clip(1 - _ceiling(p_raw, p_far, learnt, rate, room, margin_db) / p_raw, 0, 1))
     taken = keep ** 2 * p_raw > p_out
     taken[:learnt] = False
     if not taken.any():
         return out[before:]
     merged = np.where(taken, spectra[1] * keep, spectra[0])
     return _overlap_add(merged, window, out)[before:]
+
+
+def over_echo(raw: np.ndarray, far: np.ndarray, learn: int, before: int, rate: int,
+              margin_db: float = MARGIN_DB) -> float:
+    """The share of the raw microphone's energy after its first `before` samples that lies in bins `margin_db` over
+    the loudest echo that `far` could make there, the room's gain learnt from the first `learn` samples: near 0
+    where the microphone holds nothing but maestro's output; 1 where nothing was played."""
+    if learn < WINDOW or len(raw) < before + WINDOW or not far.any():
+        return 1.0
+    window = _window()
+    p_raw, p_far = (np.abs(_spectrum(x.astype(np.float64), window)) ** 2 + 1e-14 for x in (raw, far))
+    ceiling = _ceiling(p_raw, p_far, (learn - WINDOW) // HOP + 1, rate, None, margin_db)
+    start = -(-before // HOP)  # the first frame that starts at or after `before`
+    span = p_raw[start:]
+    return float(np.sum(span * (span > ceiling[start:])) / np.sum(span))
 
 
 class History:

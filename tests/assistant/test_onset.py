@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from assistant.audio.constants import MIC_BLOCK, SPEECH_RATE
-from assistant.audio.onset import HOP, MIN_PLAYED_S, NOTHING_PLAYED, History, RoomGain, _room_gain, restored
+from assistant.audio.onset import HOP, MIN_PLAYED_S, NOTHING_PLAYED, History, RoomGain, _room_gain, over_echo, restored
 
 RATE = SPEECH_RATE
 REPLY = ("Here is an energetic rock song in E minor at a hundred and twenty eight BPM.",
@@ -94,6 +94,26 @@ def test_the_echo_alone_takes_nothing_from_the_microphone():
     raw = (0.5 * far).astype(np.float32)
     out = rng.normal(0, 0.001, 3 * RATE).astype(np.float32)
     assert np.array_equal(restored(out, raw, far, RATE, RATE), out[RATE:])
+
+
+def test_over_echo_is_the_share_of_the_microphone_that_what_was_played_cannot_explain():
+    """A reply through a room: its echo alone leaves next to nothing over the loudest echo the room could make; a
+    word said over it (6 dB over the echo) most of the microphone's energy; where nothing was played, all of it.
+    At the margin the microphone uses for OWN_OVER_ECHO."""
+    from assistant.audio.files import read_speech
+    from assistant.audio.mic import OWN_OVER_ECHO, TALKED_OVER_MARGIN_DB
+    from assistant.audio.room import echo_of
+    from tests.conftest import synthesize
+
+    far = read_speech(synthesize(REPLY[0]))[:3 * RATE]
+    echo = echo_of(far, RATE, 0.05, 0.15)
+    word = read_speech(synthesize("stop"))[:RATE]
+    heard = echo.copy()
+    heard[2 * RATE:2 * RATE + len(word)] += word * 10 ** ((6 + _db(echo) - _db(word)) / 20)
+    margin = TALKED_OVER_MARGIN_DB
+    assert over_echo(echo, far, RATE, 2 * RATE, RATE, margin) < OWN_OVER_ECHO
+    assert over_echo(heard, far, RATE, 2 * RATE, RATE, margin) > 0.5
+    assert over_echo(heard, np.zeros_like(far), RATE, 2 * RATE, RATE, margin) == 1.0
 
 
 def test_history_gives_the_samples_that_end_where_asked():
