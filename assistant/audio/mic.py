@@ -399,8 +399,7 @@ class Microphone:
                 if not verdict and waiting and len(speech) * frame_s < MAX_UTTERANCE_S:
                     continue
             self.hearing = False
-            own = not tune and self._own(last - first + 1, len(speech) - 1 - last)
-            if voiced * frame_s >= MIN_SPEECH_S and not own:
+            if voiced * frame_s >= MIN_SPEECH_S and (tune or not self._own(last - first + 1, len(speech) - 1 - last)):
                 self.last_was_tune, self.tune_until = tune, 0.0 if tune else self.tune_until
                 yield self._heard(speech, tune)
             elif hearing:
