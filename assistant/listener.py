@@ -96,7 +96,8 @@ class Listener:
                 self.ui.busy(None)
             self.live.duck(False)
             command = self.command(text)
-            if not command:
+            if not command:  # nothing said to maestro (no words, or no wake phrase): a reply it cut goes on
+                self.live.resume_reply()
                 continue
             self.ui.heard(text)
             self.run_turn(command)

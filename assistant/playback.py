@@ -57,8 +57,9 @@ class Live:
         """The session whose pieces play (bind): what plays is shown as its current piece."""
         self._streamed = False
         """The version the last render made already plays (it started while it rendered)."""
-        self._hushed_at = -1.0
-        """When the user last talked over maestro (time.monotonic())."""
+        self._hushed_at = self._hushed_before = -1.0
+        """When the user last talked over maestro (time.monotonic()), and when before that: a start that proves to
+        be no request puts it back (resume_reply)."""
 
     def bind(self, session) -> None:
         self.session = session
@@ -141,13 +142,26 @@ class Live:
             self.player.duck(on, at_once)
 
     def user_speaks(self, on: bool) -> None:
-        """The microphone heard the user start (True) or drop a blip (False): the music ducks; with the echo
-        cancelled, a reply being spoken stops at once, and one still being synthesized is not spoken."""
+        """The microphone heard the user start (True), or dropped what started (False: a blip, or maestro's own
+        voice let through): the music ducks and steps back up; with the echo cancelled, a reply being spoken stops
+        at once, and one still being synthesized is not spoken, until what started proves to be no request."""
         self.duck(on, at_once=self.config.echo_cancel)  # the canceller damages words said over loud music
-        if on and self.config.echo_cancel:
-            self._hushed_at = time.monotonic()
+        if not on:
+            self.resume_reply()
+        elif self.config.echo_cancel:
+            self._hushed_before, self._hushed_at = self._hushed_at, time.monotonic()
             if self.player is not None:
                 self.player.hush()
+
+    def resume_reply(self) -> None:
+        """What the user was taken to start saying was no request (dropped by the microphone, or nothing to act on
+        in it): the reply it cut goes on from the start of the phrase it was cut in (Player.resume_voice), and one
+        being synthesized is spoken."""
+        if not self.config.echo_cancel:
+            return
+        self._hushed_at = self._hushed_before
+        if self.player is not None:
+            self.player.resume_voice()
 
     def voice_in_the_room(self) -> bool:
         """maestro's own voice is playing (or just stopped): without echo cancelling, the microphone should not

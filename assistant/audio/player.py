@@ -13,6 +13,15 @@ from assistant.audio.constants import MUSIC_RATE, SPEAKER_BLOCK
 from assistant.errors import DeviceError
 
 DUCK = 0.25
+RESUME_FADE = 441
+"""Frames (10 ms) over which maestro's voice fades back in where it goes on after a hush (no click mid-word)."""
+RESUME_BACK_S, RESUME_PAUSE_S, RESUME_QUIET = 2.0, 0.15, 0.003
+"""A voice that goes on after a hush starts again from its phrase's start: the end of the last pause
+(RESUME_PAUSE_S under RESUME_QUIET RMS in 10 ms frames) within RESUME_BACK_S before where it was heard, or the
+reply's start. piper pauses 0.19-0.49 s at commas and full stops (every 0.6-1.3 s in the help reply), and 40-130 ms
+between some words."""
+RESUME_GAP_FRAMES = 5
+"""10 ms frames: a voice hushed this long into a quiet stretch goes on from there (the next word)."""
 MIN_LATENCY_S = 0.2
 """Frames per callback (23 ms): music that starts waits for the next callback, 12 ms on average; with the
 backend's own choice (2205 here) it was 25."""
@@ -46,6 +55,27 @@ class Voice:
         self.buffer[end:] = audio[end:len(self.buffer)]
         self.frames = len(self.buffer)
 
+    def back_to_pause(self, within: int, pause: int, quiet: float) -> None:
+        """Move the play position back to the end of the last stretch of at least `pause` frames under `quiet` (RMS,
+        in 10 ms frames) within `within` frames before it; the voice's start counts as one. Where it is between
+        words already (RESUME_GAP_FRAMES quiet), or there is none, it stays."""
+        hop = MUSIC_RATE // 100
+        start = max(0, self.pos - within) // hop * hop
+        span = self.buffer[start:self.pos]
+        rms = np.sqrt((span[:len(span) // hop * hop].reshape(-1, hop * span.shape[1]) ** 2).mean(axis=1))
+        if (rms[-RESUME_GAP_FRAMES:] < quiet).all():
+            return  # between words already: the next one is where it goes on
+        edge = -(pause // hop) - 2 if start == 0 else -1
+        loud = np.concatenate([[edge], np.flatnonzero(rms >= quiet), [len(rms)]])
+        gaps = np.flatnonzero(np.diff(loud) > pause // hop)
+        if len(gaps):
+            self.pos = start + max(0, int(loud[gaps[-1] + 1])) * hop
+
+    def fade_in(self, n: int) -> None:
+        """Ramp the next `n` frames up from silence (what is played from here on starts softly)."""
+        end = min(self.frames, self.pos + n)
+        self.buffer[self.pos:end] *= np.linspace(0.0, 1.0, end - self.pos, dtype=np.float32)[:, None]
+
     @property
     def done(self) -> bool:
         return self.pos >= len(self.buffer)
@@ -60,6 +90,9 @@ class Player:
         self.volume = volume / 100
         self.music: Voice | None = None
         self.speech: Voice | None = None
+        self._hushed: Voice | None = None
+        """maestro's voice as the last hush() cut it, back to where it was heard (None when that hush cut nothing,
+        or maestro has said something since): resume_voice() goes on with it."""
         self.paused = False
         self.ducked = False
         self._lock = threading.Lock()
@@ -128,7 +161,7 @@ class Player:
         voice = Voice(len(audio))
         voice.feed(audio)
         with self._lock:
-            self.speech = voice
+            self.speech, self._hushed = voice, None
 
     def pause(self) -> None:
         self.paused = True
@@ -138,16 +171,31 @@ class Player:
 
     def stop(self) -> None:
         with self._lock:
-            self.music = None
-            self.speech = None
+            self.music = self.speech = self._hushed = None
 
     def hush(self) -> None:
-        """Cut maestro's voice short (the user talked over it), with what of it the output has buffered."""
+        """Cut maestro's voice short (the user talked over it), with what of it the output has buffered; it is kept,
+        from where it was heard, for resume_voice()."""
         with self._lock:
-            if self.speech is None or self.speech.done:
-                return
-            self.speech = None
-        self._restart()
+            voice = self.speech if self.speech is not None and not self.speech.done else None
+            self._hushed, self.speech = voice, None
+        if voice is None:
+            return
+        unplayed = self._restart()
+        with self._lock:
+            voice.pos = max(0, voice.pos - round(unplayed * MUSIC_RATE))
+
+    def resume_voice(self) -> bool:
+        """Go on with the voice the last hush() cut, from the start of the phrase where it was heard, fading in (what
+        hushed it turned out to be no request). False when that hush cut nothing or maestro has said something since."""
+        with self._lock:
+            voice, self._hushed = self._hushed, None
+            if voice is None or self.speech is not None:
+                return False
+            voice.back_to_pause(round(RESUME_BACK_S * MUSIC_RATE), round(RESUME_PAUSE_S * MUSIC_RATE), RESUME_QUIET)
+            voice.fade_in(RESUME_FADE)
+            self.speech = voice
+        return True
 
     def duck(self, on: bool, at_once: bool = False) -> None:
         """The music steps back (on) or up. `at_once`: music playing at full level drops without the output's
@@ -157,12 +205,13 @@ class Player:
         if at_once and stepping_down:
             self._restart()
 
-    def _restart(self) -> None:
+    def _restart(self) -> float:
         """Start the stream again without what it has buffered: the music goes back by what had not sounded yet, and
-        the echo reference forgets it."""
+        the echo reference forgets it. Returns that time (s), 0 where nothing was restarted."""
         stream = self._stream
         if stream is None:
-            return
+            return 0.0
+        unplayed = 0.0
         try:
             now = stream.time
             stream.abort()
@@ -175,6 +224,7 @@ class Player:
             stream.start()
         except Exception:  # noqa: BLE001 - a dead server: the next callback's check reports it
             pass
+        return unplayed
 
     def set_volume(self, volume: int) -> None:
         self.volume = max(0, min(100, volume)) / 100

@@ -82,6 +82,9 @@ def test_200_interleaved_turns_end_consistent(tmp_path):
         def user_speaks(self, on):
             pass
 
+        def resume_reply(self):
+            pass
+
         def voice_in_the_room(self):
             return False
 

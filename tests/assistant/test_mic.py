@@ -228,13 +228,21 @@ def _replies_through_changing_rooms(speech, music, word: str | None = None) -> t
 def test_maestros_own_voice_let_through_after_the_echo_delay_jumps_is_no_utterance(speech, music, monkeypatch):
     """AEC3 loses the echo for a while after its delay jumps, and lets the start of each reply through. With the
     start's check (doubletalk.Check) made to miss every such leak, the utterance's own look at its end
-    (mic.OWN_FOLLOWS) drops them all; without that look as well, they are cut (5 of 6 here)."""
+    (mic.OWN_FOLLOWS) drops them all, each with hearing(False) so that the reply its start hushed goes on; without
+    that look as well, they are cut (5 of 6 here)."""
     from assistant.audio import doubletalk, mic
     from assistant.commands.bench_capture import cut as cut_cancelled
 
     far, near, _ = _replies_through_changing_rooms(speech, music)
     monkeypatch.setattr(doubletalk.Check, "leaked", lambda self: False)
     assert cut_cancelled(near, far)[1] == []
+    listening, calls = Microphone().cancelling(), []
+    for i in range(0, len(near) - MIC_BLOCK + 1, MIC_BLOCK):
+        listening.take(near[i:i + MIC_BLOCK], far[i:i + MIC_BLOCK])
+    for _ in listening.utterances(listening.blocks.empty, hearing=calls.append):
+        pass
+    assert calls.count(True) >= 3 and calls == [True, False] * calls.count(True)  # each start dropped: the
+    # session's reply that the start hushed goes on (playback.Live.resume_reply)
     monkeypatch.setattr(mic, "OWN_FOLLOWS", 2.0)
     monkeypatch.setattr(mic, "OWN_LIKELY", 2.0)
     assert len(cut_cancelled(near, far)[1]) >= 3
