@@ -40,6 +40,26 @@ class Recording:
                 raise TimeoutError(f"the capture stopped short of {target:.1f} s ({self.captured_s():.1f} s)")
             time.sleep(0.02)
 
+    def wait_for_sound(self, level: float = 0.003, timeout: float = 60) -> float:
+        """Until the capture holds a 50 ms frame louder than `level` (RMS); returns where that frame starts (s)."""
+        import numpy as np
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            if self.captured_s() > 0:
+                with open(self.path, "rb") as f:
+                    head, data = f.read(self.HEADER), f.read()
+                channels, rate = int.from_bytes(head[22:24], "little"), int.from_bytes(head[24:28], "little")
+                samples = np.frombuffer(data[:len(data) // (2 * channels) * 2 * channels], np.int16) / 32768
+                hop = rate // 20
+                frames = samples.reshape(-1, channels).mean(axis=1)
+                rms = np.sqrt((frames[:len(frames) // hop * hop].reshape(-1, hop) ** 2).mean(axis=1))
+                loud = np.flatnonzero(rms > level)
+                if len(loud):
+                    return float(loud[0]) / 20
+            time.sleep(0.05)
+        raise TimeoutError(f"nothing sounded in the capture ({self.captured_s():.1f} s)")
+
     def started(self) -> Recording:
         self.wait_more(0.1)
         return self
