@@ -22,6 +22,9 @@ reply's start. piper pauses 0.19-0.49 s at commas and full stops (every 0.6-1.3 
 between some words."""
 RESUME_GAP_FRAMES = 5
 """10 ms frames: a voice hushed this long into a quiet stretch goes on from there (the next word)."""
+MAX_RESUMES = 2
+"""How often one voice goes on after a hush. The hush restarts the output, which moves the echo's delay, and the
+voice that goes on may leak through the canceller again and be hushed again: each time it says its phrase again."""
 MIN_LATENCY_S = 0.2
 """Frames per callback (23 ms): music that starts waits for the next callback, 12 ms on average; with the
 backend's own choice (2205 here) it was 25."""
@@ -34,6 +37,8 @@ class Voice:
         self.buffer = np.zeros((total, 2), np.float32)
         self.frames = 0
         self.pos = 0
+        self.resumed = 0
+        """How often it went on after a hush."""
 
     def feed(self, block: np.ndarray) -> None:
         n = min(len(block), len(self.buffer) - self.frames)
@@ -187,11 +192,13 @@ class Player:
 
     def resume_voice(self) -> bool:
         """Go on with the voice the last hush() cut, from the start of the phrase where it was heard, fading in (what
-        hushed it turned out to be no request). False when that hush cut nothing or maestro has said something since."""
+        hushed it turned out to be no request). False when that hush cut nothing, maestro has said something since,
+        or the voice went on MAX_RESUMES times already."""
         with self._lock:
             voice, self._hushed = self._hushed, None
-            if voice is None or self.speech is not None:
+            if voice is None or self.speech is not None or voice.resumed >= MAX_RESUMES:
                 return False
+            voice.resumed += 1
             voice.back_to_pause(round(RESUME_BACK_S * MUSIC_RATE), round(RESUME_PAUSE_S * MUSIC_RATE), RESUME_QUIET)
             voice.fade_in(RESUME_FADE)
             self.speech = voice

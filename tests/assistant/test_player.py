@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from assistant.audio.constants import MUSIC_RATE
-from assistant.audio.player import RESUME_FADE, Player, Voice
+from assistant.audio.player import MAX_RESUMES, RESUME_FADE, Player, Voice
 
 
 def _reply(seconds: float) -> np.ndarray:
@@ -49,6 +49,17 @@ def test_only_the_voice_the_last_hush_cut_goes_on():
     player.hush()
     player.stop()
     assert not player.resume_voice()
+
+
+def test_a_voice_goes_on_only_so_often():
+    """Its own leak may hush it again and again (each hush moves the echo's delay): it does not loop on a phrase."""
+    player = Player()
+    player.say(_reply(2.0))
+    for _ in range(MAX_RESUMES):
+        player.hush()
+        assert player.resume_voice()
+    player.hush()
+    assert not player.resume_voice() and not player.speaking()
 
 
 def test_a_fade_in_never_touches_what_has_played():
