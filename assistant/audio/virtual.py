@@ -50,6 +50,8 @@ class Recording:
                 with open(self.path, "rb") as f:
                     head, data = f.read(self.HEADER), f.read()
                 channels, rate = int.from_bytes(head[22:24], "little"), int.from_bytes(head[24:28], "little")
+                if int.from_bytes(head[34:36], "little") != 16:
+                    raise ValueError("wait_for_sound reads 16-bit captures (parecord's default)")
                 samples = np.frombuffer(data[:len(data) // (2 * channels) * 2 * channels], np.int16) / 32768
                 hop = rate // 20
                 frames = samples.reshape(-1, channels).mean(axis=1)

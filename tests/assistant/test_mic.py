@@ -241,8 +241,8 @@ def test_maestros_own_voice_let_through_after_the_echo_delay_jumps_is_no_utteran
         listening.take(near[i:i + MIC_BLOCK], far[i:i + MIC_BLOCK])
     for _ in listening.utterances(listening.blocks.empty, hearing=calls.append):
         pass
-    assert calls.count(True) >= 3 and calls == [True, False] * calls.count(True)  # each start dropped: the
-    # session's reply that the start hushed goes on (playback.Live.resume_reply)
+    # each start is dropped with hearing(False): the session's reply that it hushed goes on (Live.resume_reply)
+    assert calls.count(True) >= 3 and calls == [True, False] * calls.count(True)
     monkeypatch.setattr(mic, "OWN_FOLLOWS", 2.0)
     monkeypatch.setattr(mic, "OWN_LIKELY", 2.0)
     assert len(cut_cancelled(near, far)[1]) >= 3
