@@ -20,17 +20,19 @@ class Recording:
 
     def __init__(self, proc: subprocess.Popen, path: Path):
         self.proc, self.path = proc, path
-        self._bytes_per_s = 0
+        self.channels = self.rate = self.bits = 0
+        """The capture's format, from its WAV header once written."""
 
     def captured_s(self) -> float:
         """Seconds of audio in the file so far."""
         size = self.path.stat().st_size if self.path.exists() else 0
-        if not self._bytes_per_s and size >= self.HEADER:
+        if not self.rate and size >= self.HEADER:
             with open(self.path, "rb") as f:
                 head = f.read(self.HEADER)
-            channels, rate = int.from_bytes(head[22:24], "little"), int.from_bytes(head[24:28], "little")
-            self._bytes_per_s = channels * rate * int.from_bytes(head[34:36], "little") // 8
-        return max(0, size - self.HEADER) / self._bytes_per_s if self._bytes_per_s else 0.0
+            self.channels, self.rate, self.bits = (int.from_bytes(head[a:b], "little")
+                                                   for a, b in ((22, 24), (24, 28), (34, 36)))
+        bytes_per_s = self.channels * self.rate * self.bits // 8
+        return max(0, size - self.HEADER) / bytes_per_s if bytes_per_s else 0.0
 
     def wait_more(self, seconds: float, timeout: float = 60) -> None:
         """Until `seconds` more of audio have been captured."""
@@ -47,14 +49,13 @@ class Recording:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and self.proc.poll() is None:
             if self.captured_s() > 0:
-                with open(self.path, "rb") as f:
-                    head, data = f.read(self.HEADER), f.read()
-                channels, rate = int.from_bytes(head[22:24], "little"), int.from_bytes(head[24:28], "little")
-                if int.from_bytes(head[34:36], "little") != 16:
+                if self.bits != 16:
                     raise ValueError("wait_for_sound reads 16-bit captures (parecord's default)")
-                samples = np.frombuffer(data[:len(data) // (2 * channels) * 2 * channels], np.int16) / 32768
-                hop = rate // 20
-                frames = samples.reshape(-1, channels).mean(axis=1)
+                with open(self.path, "rb") as f:
+                    data = f.read()[self.HEADER:]
+                samples = np.frombuffer(data[:len(data) // (2 * self.channels) * 2 * self.channels], np.int16) / 32768
+                hop = self.rate // 20
+                frames = samples.reshape(-1, self.channels).mean(axis=1)
                 rms = np.sqrt((frames[:len(frames) // hop * hop].reshape(-1, hop) ** 2).mean(axis=1))
                 loud = np.flatnonzero(rms > level)
                 if len(loud):
