@@ -9,8 +9,9 @@ and guard stop them; none starts while maestro's own voice is in the room (deaf)
 what is heard is maestro's own output that the canceller let through (assistant.audio.doubletalk), and one that
 turns out to have been that all along is dropped at its end (OWN_FOLLOWS). With the echo
 cancelled, the start of the user's words that the canceller's suppressor took is given back (assistant.audio.onset),
-and while maestro's output sounds speech may also start on the microphone so given back (TALKED_OVER_START), and
-where the microphone does not hear the speaker at all (headphones), the raw microphone is listened to, as without the
+and while maestro's output sounds speech may also start on the microphone so given back (TALKED_OVER_START), or on
+a sibilant over the room's echo (assistant.audio.sibilant: the "s" of "stop", before its vowel), and where the
+microphone does not hear the speaker at all (headphones), the raw microphone is listened to, as without the
 canceller (assistant.audio.coupling). After "listen to this" the next utterance is a tune (expect_tune): it may start on
 level alone (a hum or a whistle is not always speech to the VAD), and ends after 1.5 s of quiet or at 30 s."""
 from __future__ import annotations
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from assistant.audio.doubletalk import Check
     from assistant.audio.echo import Canceller
     from assistant.audio.onset import History, RoomGain
+    from assistant.audio.sibilant import Sibilant
 
 START, END = 0.5, 0.35  # speech probability that starts an utterance, and below which a frame is quiet
 CANCELLED_START, CANCELLED_END = 0.25, 0.2
@@ -158,6 +160,8 @@ class Microphone:
         user's words that its suppressor took (onset)."""
         self._room: RoomGain | None = None
         """With the canceller: the room's gain per bin, remembered from what was played (_talked_over)."""
+        self._sibilant: Sibilant | None = None
+        """With the canceller: hears the first "s" of what the user says over maestro's output (_sibilant_heard)."""
         self._coupling: Coupling | None = None
         """With the canceller: whether the microphone hears the speaker at all; where it does not (headphones),
         the raw microphone is listened to, not what the canceller made of it (coupling)."""
@@ -191,12 +195,14 @@ class Microphone:
         from assistant.audio.doubletalk import Check
         from assistant.audio.echo import Canceller
         from assistant.audio.onset import LEARN_S, History, RoomGain
+        from assistant.audio.sibilant import Sibilant
 
         self._canceller = canceller if canceller is not None else Canceller(SPEECH_RATE)
         self._leak = Check(SPEECH_RATE)
         self._coupling = Coupling(SPEECH_RATE, MIC_BLOCK)
         self._history = History(SPEECH_RATE, LEARN_S + MAX_UTTERANCE_S + 0.1, MIC_BLOCK)
         self._room = RoomGain(SPEECH_RATE)
+        self._sibilant = Sibilant(SPEECH_RATE, Stream.FRAME)
         return self
 
     def open(self) -> "Microphone":
@@ -300,6 +306,15 @@ class Microphone:
         frames = range(len(given_back) % Stream.FRAME, len(given_back), Stream.FRAME)
         return _fresh(given_back[i:i + Stream.FRAME] for i in frames) >= TALKED_OVER_START
 
+    def _sibilant_heard(self) -> bool:
+        """While the canceller's thresholds hold, the last frames hold a sound above sibilant.HIGH_HZ that the
+        room's echo of what maestro played cannot make: the "s" of "stop", before Silero can hear its vowel. Not
+        maestro's own output, whatever the canceller let through: the leak check does not apply."""
+        if self._sibilant is None or self._history is None or self.start != CANCELLED_START:
+            return False
+        _, raw, far = self._history.last(self._sibilant.span, self._unread)
+        return self._sibilant.heard(raw, far)
+
     def _own(self, voiced: int, after: int) -> bool:
         """With the canceller, where the microphone hears the speaker: the `voiced` frames of speech that ended
         `after` frames ago were maestro's own output let through (OWN_FOLLOWS)."""
@@ -362,7 +377,7 @@ class Microphone:
                 pre.append(frame)
                 tune = tune_awaited(self)
                 heard = p >= self.start or (tune and _level(frame) >= TUNE_LEVEL) or self._talked_over()
-                if heard and not self._leaked():
+                if (heard and not self._leaked()) or (not tune and self._sibilant_heard()):
                     speech, voiced, quiet, self.hearing = list(pre), 1, 0, True
                     first = last = len(speech) - 1  # the first and the last speech frame
                     guessing, resumed = False, 0
