@@ -84,6 +84,7 @@ class Gains:
         self._gain = None
 
     def gain(self) -> np.ndarray:
+        """Per bin: the largest learnt ratio around it (NEIGHBOURS), PRIOR_GAIN where fewer than MIN_LEARNT."""
         if self._gain is None:
             gain = np.where(self._written >= MIN_LEARNT, self._ratios.max(axis=0), PRIOR_GAIN)
             if NEIGHBOURS:
@@ -129,6 +130,8 @@ class Sibilant:
         return self._over(p_raw[len(learn):, self._low:], echo[last, self._low:])
 
     def _learn(self, p_raw: np.ndarray, p_far: np.ndarray, echo: np.ndarray) -> None:
+        """One frame LEARN_BACK_S old, all bins: learnt into the gains where something was played, unless the
+        output began after a silence and its echo has not risen over the quiet level yet."""
         level = float(p_raw.sum())
         if p_far.sum() <= NOTHING_PLAYED * len(p_far) * 10:
             self._silent += 1
