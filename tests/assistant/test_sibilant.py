@@ -99,3 +99,11 @@ def test_a_steady_hiss_in_the_room_is_not_heard(speech):
     rng = np.random.default_rng(0)
     near = near + rng.normal(0, float(np.sqrt(np.mean(near ** 2))) * 10 ** (-30 / 20), len(near)).astype(np.float32)
     assert heard_at(near, far) == []
+
+
+def test_the_speakers_turned_up_10_db_mid_reply_is_not_heard(speech):
+    """The room's gain steps up (the system's volume, after the reference): within the margin and the gain's
+    neighbours, until it is learnt 0.3 s later. (15 dB: 3-4 starts in the first 0.3 s.)"""
+    far, near = replies(speech, 3, (0.08, 0.3))
+    near[len(near) // 2:] *= 10 ** (10 / 20)
+    assert heard_at(near, far) == []
