@@ -10,6 +10,7 @@ import numpy as np
 
 from assistant.audio import devices
 from assistant.audio.constants import MUSIC_RATE, SPEAKER_BLOCK
+from assistant.audio.levels import frame_rms
 from assistant.errors import DeviceError
 
 DUCK = 0.25
@@ -67,7 +68,7 @@ class Voice:
         hop = MUSIC_RATE // 100
         start = max(0, self.pos - within) // hop * hop
         span = self.buffer[start:self.pos]
-        rms = np.sqrt((span[:len(span) // hop * hop].reshape(-1, hop * span.shape[1]) ** 2).mean(axis=1))
+        rms = frame_rms(span, hop)
         if (rms[-RESUME_GAP_FRAMES:] < quiet).all():
             return  # between words already: the next one is where it goes on
         edge = -(pause // hop) - 2 if start == 0 else -1

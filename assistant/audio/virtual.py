@@ -46,6 +46,8 @@ class Recording:
         """Until the capture holds a 50 ms frame louder than `level` (RMS); returns where that frame starts (s)."""
         import numpy as np
 
+        from assistant.audio.levels import frame_rms
+
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and self.proc.poll() is None:
             if self.captured_s() > 0:
@@ -54,10 +56,8 @@ class Recording:
                 with open(self.path, "rb") as f:
                     data = f.read()[self.HEADER:]
                 samples = np.frombuffer(data[:len(data) // (2 * self.channels) * 2 * self.channels], np.int16) / 32768
-                hop = self.rate // 20
-                frames = samples.reshape(-1, self.channels).mean(axis=1)
-                rms = np.sqrt((frames[:len(frames) // hop * hop].reshape(-1, hop) ** 2).mean(axis=1))
-                loud = np.flatnonzero(rms > level)
+                mono = samples.reshape(-1, self.channels).mean(axis=1)
+                loud = np.flatnonzero(frame_rms(mono, self.rate // 20) > level)
                 if len(loud):
                     return float(loud[0]) / 20
             time.sleep(0.05)

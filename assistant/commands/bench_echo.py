@@ -112,9 +112,9 @@ def _onset_s(audio: np.ndarray, rate: int, threshold: float = 0.003) -> float:
 
 def _last_sound_s(audio: np.ndarray, rate: int, threshold: float = 0.003) -> float:
     """The end of the last 10 ms frame of `audio` louder than `threshold` (RMS), in s; 0 when none is."""
-    hop = rate // 100
-    frames = audio[:len(audio) // hop * hop].reshape(-1, hop)
-    loud = np.flatnonzero(np.sqrt((frames ** 2).mean(axis=1)) > threshold)
+    from assistant.audio.levels import frame_rms
+
+    loud = np.flatnonzero(frame_rms(audio, rate // 100) > threshold)
     return float(loud[-1] + 1) / 100 if len(loud) else 0.0
 
 
