@@ -3,20 +3,14 @@ of what was played (assistant.audio.sibilant), fed as the microphone feeds it: e
 samples."""
 import numpy as np
 import pytest
-import soundfile
 
 from assistant.audio.constants import SPEECH_RATE
-from assistant.audio.files import resample
 from assistant.audio.room import echo_of
 from assistant.audio.sibilant import MIN_LEARNT, NEIGHBOURS, PRIOR_GAIN, Gains, Sibilant
+from tests.assistant.test_mic import at_16k
 
 FRAME = 512
 REPLY = "I make and change music. Try: make a calm lo-fi beat, then make it faster, add drums."
-
-
-def at_16k(path) -> np.ndarray:
-    audio, rate = soundfile.read(str(path), dtype="float32")
-    return resample(audio, rate, SPEECH_RATE).astype(np.float32)
 
 
 def heard_at(near: np.ndarray, far: np.ndarray, sibilant: Sibilant | None = None) -> list[float]:
@@ -71,26 +65,27 @@ def test_replies_cut_short_between_silences_are_not_heard(speech):
     assert heard_at(echo_of(far, SPEECH_RATE, 0.08, 0.3), far) == []
 
 
-def test_stop_said_over_a_reply_is_heard_in_its_s(speech):
-    """Its "s", 40-80 ms after its first sound; Silero heard it from its vowel, 150-250 ms after it."""
-    far, near = replies(speech, 2)
-    said = at_16k(speech("stop"))
-    at = len(near) - 3 * SPEECH_RATE  # in the second reply
+def stop_heard_after(speech, times: int, at: int) -> float | None:
+    """Over `times` replies (replies), "stop" said from sample `at` (from the end where negative): how long after
+    its first sound the detector first fired (s; negative where that was before it), or None where it never did."""
+    far, near = replies(speech, times)
+    said, at = at_16k(speech("stop")), at % len(near)
     near[at:at + len(said)] += said
     first = (at + np.flatnonzero(np.abs(said) > 0.003)[0]) / SPEECH_RATE
     heard = heard_at(near, far)
-    assert heard and 0 <= heard[0] - first <= 0.1
+    return heard[0] - first if heard else None
+
+
+def test_stop_said_over_a_reply_is_heard_in_its_s(speech):
+    """Its "s", 40-80 ms after its first sound; Silero heard it from its vowel, 150-250 ms after it."""
+    after = stop_heard_after(speech, 2, -3 * SPEECH_RATE)  # in the second reply
+    assert after is not None and 0 <= after <= 0.1
 
 
 def test_stop_said_over_the_first_reply_is_heard_with_the_room_not_learnt(speech):
     """0.3 s into the first reply (as the interrupt bench talks over each): the room's gain is the prior."""
-    far, near = replies(speech, 1)
-    said = at_16k(speech("stop"))
-    at = SPEECH_RATE // 2 + round(0.3 * SPEECH_RATE)
-    near[at:at + len(said)] += said
-    first = (at + np.flatnonzero(np.abs(said) > 0.003)[0]) / SPEECH_RATE
-    heard = heard_at(near, far)
-    assert heard and 0 <= heard[0] - first <= 0.12
+    after = stop_heard_after(speech, 1, SPEECH_RATE // 2 + round(0.3 * SPEECH_RATE))
+    assert after is not None and 0 <= after <= 0.12
 
 
 def test_a_steady_hiss_in_the_room_is_not_heard(speech):
